@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Backoffice: a keyboard-first back-office console for a multi-tenant digital-commerce platform.
+///
+/// Layers (see ../shared/design.md §2): `backoffice` parses arguments; `Console` draws screens; `Domain`
+/// holds contexts, services and migrations; `Postgres` is our libpq wrapper; `CLibPQ` and `CCurses` are
+/// C shims that only their one Swift wrapper imports.
+let package = Package(
+    name: "backoffice",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "backoffice", targets: ["backoffice"]),
+        .executable(name: "backoffice-bench", targets: ["backoffice-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(
+            name: "Postgres",
+            dependencies: ["CLibPQ"]
+        ),
+        .target(
+            name: "Domain",
+            dependencies: ["Postgres"],
+            resources: [.copy("Migrations")]
+        ),
+        .target(
+            name: "Console",
+            dependencies: ["Domain", "CCurses"]
+        ),
+        .executableTarget(
+            name: "backoffice",
+            dependencies: [
+                "Console", "Domain", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "backoffice-bench",
+            dependencies: ["Domain", "Postgres", "CLibPQ"]
+        ),
+        .testTarget(
+            name: "BackofficeTests",
+            dependencies: ["Domain", "Postgres", "Console"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,63 @@
+import CCurses
+import Domain
+import Foundation
+import Postgres
+
+/// The full-screen console. For now it opens the terminal, shows which database it is connected to and
+/// leaves cleanly on `q`; the screens (sign-in, tenant picker, catalog, orders) build on this entry point.
+public struct ConsoleApp {
+    public let databaseURL: String
+
+    public init(databaseURL: String) {
+        self.databaseURL = databaseURL
+    }
+
+    public func run() throws {
+        let connection = try Connection.connect(databaseURL)
+        defer { connection.close() }
+        let version: String = try connection.query("SELECT current_setting('server_version') AS v").single().decode("v")
+        let lines = [
+            "Backoffice",
+            "",
+            "Connected to \(connection.endpoint) as \(DatabaseRoles.app) (PostgreSQL \(version)).",
+            "",
+            "Press q to quit.",
+        ]
+        setlocale(LC_ALL, "")
+        guard initscr() != nil else { throw InternalError("cannot initialise the terminal (is TERM set?)") }
+        defer { endwin() }
+        cbreak()
+        noecho()
+        keypad(bo_stdscr(), true)
+        curs_set(0)
+        while true {
+            erase()
+            for (row, line) in lines.enumerated() where row < bo_lines() {
+                let text = TerminalText.sanitized(line)
+                mvaddstr(Int32(row + 1), 2, String(text.prefix(max(0, Int(bo_cols()) - 4))))
+            }
+            refresh()
+            var key: wint_t = 0
+            let status = get_wch(&key)
+            if status == OK && (key == wint_t(UInt8(ascii: "q")) || key == wint_t(UInt8(ascii: "Q"))) { break }
+            if status == ERR { break }
+        }
+    }
+}
+
+/// Makes text from the database safe to draw: control and escape characters are removed so nothing
+/// stored in a row can drive a staff member's terminal.
+public enum TerminalText {
+    public static func sanitized(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069:
+                continue
+            default:
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,122 @@
+/// Everything that can go wrong talking to PostgreSQL, classified so that the Domain can map it onto
+/// the platform's error classes (409 for a unique violation, 403 for row-level security, …).
+///
+/// Values from the failing row are never copied into `message`: the server's DETAIL (which can quote
+/// them) is kept apart in `detail` for logs and the field name in `field`.
+public struct PostgresError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public enum Kind: Sendable, Equatable {
+        /// The server could not be reached or the connection broke (SQLSTATE class 08, admin shutdown).
+        case connectionUnavailable
+        /// 23505: a unique constraint was violated.
+        case uniqueViolation
+        /// 23503 on insert/update: the referenced row does not exist.
+        case foreignKeyMissing
+        /// 23503 on delete/update of a referenced row: other rows still refer to it.
+        case foreignKeyInUse
+        /// 23502: a NOT NULL column got NULL.
+        case notNullViolation
+        /// 23514, 23P01: a CHECK or exclusion constraint failed.
+        case checkViolation
+        /// 42501: insufficient privilege, including a row-level-security WITH CHECK failure.
+        case insufficientPrivilege
+        /// 40001: serialization failure; the transaction may be retried.
+        case serializationFailure
+        /// 40P01: deadlock detected; the transaction may be retried.
+        case deadlock
+        /// 22xxx: the data itself is invalid (bad UUID text, out-of-range number, …).
+        case invalidData
+        /// 57014: the statement was cancelled or timed out.
+        case queryCanceled
+        /// A column's value could not be decoded into the requested Swift type.
+        case decoding
+        /// The result had no column of the requested name.
+        case missingColumn
+        /// The query returned a different number of rows than the caller required.
+        case unexpectedRowCount
+        /// Misuse of this layer (e.g. a closed connection).
+        case usage
+        /// Any other server error.
+        case other
+    }
+
+    public var kind: Kind
+    /// The server's SQLSTATE, when the server reported the error.
+    public var sqlState: String?
+    /// The primary, human-readable message.
+    public var message: String
+    /// The server's DETAIL, which may quote row values: for logs, never for end users as is.
+    public var detail: String?
+    public var hint: String?
+    public var constraint: String?
+    public var table: String?
+    public var column: String?
+
+    public init(kind: Kind, message: String, sqlState: String? = nil, detail: String? = nil,
+                hint: String? = nil, constraint: String? = nil, table: String? = nil, column: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.sqlState = sqlState
+        self.detail = detail
+        self.hint = hint
+        self.constraint = constraint
+        self.table = table
+        self.column = column
+    }
+
+    public var description: String {
+        var s = message
+        if let sqlState { s += " (SQLSTATE \(sqlState))" }
+        return s
+    }
+
+    /// Whether re-running the whole transaction may succeed.
+    public var isRetryable: Bool { kind == .serializationFailure || kind == .deadlock }
+
+    /// The key columns a unique or foreign-key violation names in its DETAIL, without `tenant_id`:
+    /// `Key (tenant_id, slug)=(…)` gives `["slug"]`.
+    public var keyColumns: [String] {
+        guard let detail, let open = detail.firstIndex(of: "("), let close = detail[open...].firstIndex(of: ")") else {
+            return column.map { [$0] } ?? []
+        }
+        let inside = detail[detail.index(after: open)..<close]
+        let names = inside.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let withoutTenant = names.filter { $0 != "tenant_id" }
+        return withoutTenant.isEmpty ? names : withoutTenant
+    }
+
+    /// The field a constraint violation is about, for "which field" in user-facing errors.
+    public var field: String? {
+        switch kind {
+        case .notNullViolation: return column
+        case .uniqueViolation, .foreignKeyMissing, .foreignKeyInUse:
+            let keys = keyColumns
+            return keys.isEmpty ? constraint : keys.joined(separator: ", ")
+        case .checkViolation: return column ?? constraint
+        default: return column
+        }
+    }
+
+    /// Classifies a SQLSTATE (with the DETAIL text where a class alone is ambiguous).
+    static func kind(forSQLState state: String, detail: String?) -> Kind {
+        switch state {
+        case "23505": return .uniqueViolation
+        case "23503":
+            if let detail, detail.contains("is still referenced") { return .foreignKeyInUse }
+            return .foreignKeyMissing
+        case "23502": return .notNullViolation
+        case "23514", "23P01": return .checkViolation
+        case "42501": return .insufficientPrivilege
+        case "40001": return .serializationFailure
+        case "40P01": return .deadlock
+        case "57014": return .queryCanceled
+        case "57P01", "57P02", "57P03": return .connectionUnavailable
+        default:
+            if state.hasPrefix("08") { return .connectionUnavailable }
+            if state.hasPrefix("22") { return .invalidData }
+            return .other
+        }
+    }
+}
+
+import Foundation
