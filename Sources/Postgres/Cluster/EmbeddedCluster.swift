@@ -131,9 +131,9 @@ public struct EmbeddedCluster: Sendable {
             }
         }
         if let serverUser {
-            let (reachable, blocking) = serverUser.canReach(dataDirectory)
+            let (reachable, blocking) = serverUser.canReach(directory)
             if !reachable {
-                throw ClusterError("PostgreSQL runs as the `postgres` user when backoffice runs as root, and that user cannot enter \(blocking ?? directory); set BACKOFFICE_DATA_DIR to a directory it can reach, such as /var/lib/backoffice")
+                throw ClusterError("PostgreSQL runs as the `postgres` user when backoffice runs as root, and that user cannot enter \(blocking ?? directory) on the way to \(directory); set BACKOFFICE_DATA_DIR to a directory it can reach, such as /var/lib/backoffice")
             }
         }
         if socketDirectory.utf8.count + 20 > 107 {

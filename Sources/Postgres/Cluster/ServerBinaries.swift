@@ -10,15 +10,20 @@ public struct ServerBinaries: Sendable {
     public var initdb: String { directory + "/initdb" }
     public var pgCtl: String { directory + "/pg_ctl" }
 
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ClusterError) -> ServerBinaries {
+    /// Looks in `BACKOFFICE_PG_BIN` when set; otherwise in each `searchRoots` entry's newest
+    /// `<version>/bin`, then along `PATH`.
+    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
+                              searchRoots: [String] = ["/usr/lib/postgresql"]) throws(ClusterError) -> ServerBinaries {
         let fm = FileManager.default
         var candidates: [String] = []
         if let explicit = environment["BACKOFFICE_PG_BIN"], !explicit.isEmpty {
             candidates.append(explicit)
         } else {
-            let versions = (try? fm.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-            for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
-                candidates.append("/usr/lib/postgresql/\(version)/bin")
+            for root in searchRoots {
+                let versions = (try? fm.contentsOfDirectory(atPath: root)) ?? []
+                for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
+                    candidates.append("\(root)/\(version)/bin")
+                }
             }
             for entry in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
                 candidates.append(String(entry))
