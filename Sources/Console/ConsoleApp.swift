@@ -26,7 +26,7 @@ public struct ConsoleApp {
         setlocale(LC_ALL, "")
         guard initscr() != nil else { throw InternalError("cannot initialise the terminal (is TERM set?)") }
         defer { endwin() }
-        cbreak()
+        raw() // Ctrl-C arrives as a key, so leaving always goes through endwin()
         noecho()
         keypad(bo_stdscr(), true)
         curs_set(0)
@@ -39,7 +39,7 @@ public struct ConsoleApp {
             refresh()
             var key: wint_t = 0
             let status = get_wch(&key)
-            if status == OK && (key == wint_t(UInt8(ascii: "q")) || key == wint_t(UInt8(ascii: "Q"))) { break }
+            if status == OK && [wint_t(UInt8(ascii: "q")), wint_t(UInt8(ascii: "Q")), 3].contains(key) { break }
             if status == ERR { break }
         }
     }
