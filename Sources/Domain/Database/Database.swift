@@ -21,9 +21,8 @@ public final class Database: Sendable {
     public func withTenant<T>(_ context: TenantContext, _ body: (TenantTransaction) throws -> T) throws -> T {
         try DatabaseErrorMapping.mapping {
             try pool.withConnection { connection in
-                try connection.transaction { connection in
-                    try connection.setLocal(DatabaseRoles.tenantSetting, to: context.tenantID.uuidString)
-                    return try body(TenantTransaction(context: context, connection: connection))
+                try connection.transaction(locals: [(DatabaseRoles.tenantSetting, context.tenantID.uuidString)]) { connection in
+                    try body(TenantTransaction(context: context, connection: connection))
                 }
             }
         }

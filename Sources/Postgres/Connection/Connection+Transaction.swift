@@ -18,15 +18,26 @@ extension Connection {
     /// outside the database. Called inside an open transaction, the body runs in a savepoint instead.
     /// If the body swallowed a statement error, the commit is refused and reported as an error, never
     /// silently rolled back.
-    public func transaction<T>(isolation: IsolationLevel = .readCommitted, _ body: (Connection) throws -> T) throws -> T {
+    ///
+    /// `locals` are transaction-local settings (`set_config(name, value, true)`, e.g. the tenant), sent in
+    /// the same round trip as `BEGIN`.
+    public func transaction<T>(isolation: IsolationLevel = .readCommitted, locals: [(String, String)] = [],
+                               _ body: (Connection) throws -> T) throws -> T {
         if isInTransaction {
-            return try savepoint(body)
+            return try savepoint {
+                for (name, value) in locals { try $0.setLocal(name, to: value) }
+                return try body($0)
+            }
         }
         var attempt = 0
         while true {
             attempt += 1
             do {
-                try execute(isolation.beginStatement)
+                if locals.isEmpty {
+                    try execute(isolation.beginStatement)
+                } else {
+                    try pipeline([isolation.beginStatement] + locals.map { "SELECT set_config(\($0.0), \($0.1), true)" })
+                }
                 let value = try body(self)
                 let tag = try query("COMMIT").commandTag
                 if tag == "ROLLBACK" {

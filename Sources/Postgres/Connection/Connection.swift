@@ -87,6 +87,15 @@ public final class Connection {
     public func query(_ sql: SQL) throws(PostgresError) -> QueryResult {
         guard !closed else { throw PostgresError(kind: .usage, message: "the connection is closed") }
         let (text, binds) = sql.render()
+        let result = try withParameters(binds) { types, values in
+            PQexecParams(handle, text, Int32(binds.count), types, values, nil, nil, 0)
+        }
+        return try check(result, statement: text)
+    }
+
+    /// Lays bound parameters out as libpq wants them (type OIDs, NUL-terminated texts, NULL as nil) for
+    /// the duration of `body`. A NUL character cannot be sent in text format and is refused.
+    func withParameters<R>(_ binds: [PostgresBind], _ body: ([Oid], [UnsafePointer<CChar>?]) -> R) throws(PostgresError) -> R {
         var types = [Oid]()
         types.reserveCapacity(binds.count)
         var storage = [CChar]()
@@ -104,15 +113,14 @@ public final class Connection {
                 offsets.append(nil)
             }
         }
-        let result: OpaquePointer? = storage.withUnsafeBufferPointer { buffer in
+        return storage.withUnsafeBufferPointer { buffer in
             var values = [UnsafePointer<CChar>?]()
             values.reserveCapacity(offsets.count)
             for offset in offsets {
                 values.append(offset.map { buffer.baseAddress! + $0 })
             }
-            return PQexecParams(handle, text, Int32(binds.count), types, values, nil, nil, 0)
+            return body(types, values)
         }
-        return try check(result, statement: text)
     }
 
     /// Runs a statement for its effect and returns the number of rows it affected.
@@ -146,6 +154,10 @@ public final class Connection {
         guard let result else {
             throw connectionError(prefix: "query failed")
         }
+        return try checkResult(result)
+    }
+
+    func checkResult(_ result: OpaquePointer) throws(PostgresError) -> QueryResult {
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             return QueryResult(result: result)
