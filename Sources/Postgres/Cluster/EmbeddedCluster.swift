@@ -56,7 +56,15 @@ public struct EmbeddedCluster: Sendable {
         if case .running = status() { return }
         removeStaleLockFiles()
         try writeSettings(runner: runner)
-        let output = try runner.run(binaries.pgCtl, ["-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-s", "start"])
+        var output = try runner.run(binaries.pgCtl, ["-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-s", "start"])
+        // After a crash, the dead server's backends may hold its shared memory for a moment longer.
+        var retries = 0
+        while output.status != 0, retries < 10, lastLogLines(fallback: "").contains("pre-existing shared memory block") {
+            retries += 1
+            usleep(500_000)
+            removeStaleLockFiles()
+            output = try runner.run(binaries.pgCtl, ["-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-s", "start"])
+        }
         if output.status != 0 {
             throw ClusterError("PostgreSQL did not start (\(dataDirectory)): \(lastLogLines(fallback: output.text))")
         }
@@ -215,12 +223,19 @@ public struct EmbeddedCluster: Sendable {
         return pid
     }
 
+    /// Whether `pid` is a live PostgreSQL process (a zombie left by a crash, or a process that reused the
+    /// number, is not).
     static func isPostgresProcess(_ pid: Int32) -> Bool {
         if kill(pid, 0) != 0 && errno == ESRCH { return false }
-        guard let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) else {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {
             // No /proc (not Linux): trust the signal check.
             return kill(pid, 0) == 0 || errno == EPERM
         }
+        // "pid (comm) S …": the state letter follows the last ')'.
+        guard let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return false }
+        let comm = stat[stat.index(after: open)..<close]
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        if state == "Z" || state == "X" { return false }
         return comm.hasPrefix("postgres") || comm.hasPrefix("postmaster")
     }
 
