@@ -1,1 +1,197 @@
-print("bench")
+/// `backoffice-bench`: measures our libpq layer (`Postgres` + the pool) against raw libpq calls doing the
+/// same round trips, and prints one line per figure.
+///
+/// This file exists for what surrounds the measurements: reading the command line, pinning to a CPU
+/// (`CPUAffinity`), provisioning the database (`BenchDatabase`), running the selected figures
+/// (`RoundTripBenchmarks`) with the harness (`Benchmark`), and always tearing the database down again,
+/// also on errors and on Ctrl-C. Exit status: 0 on success, 1 when setup or a figure fails, 2 on a usage
+/// error, 128 + n after signal n; a failure is one line on stderr.
+///
+/// ```
+/// swift run -c release backoffice-bench [--count N] [--rounds N] [--figure NAME]… (see --help)
+/// ```
+/// `BACKOFFICE_BENCH_OWNER_URL` and `BACKOFFICE_BENCH_APP_URL` point it at an existing database; without
+/// them it runs a throwaway embedded cluster in a fresh temporary directory.
+import Foundation
+
+/// Every figure, in output order. A new file of figures adds its names here and its suite in
+/// `runFigures`.
+enum FigureCatalog {
+    static let names = RoundTripBenchmarks.names
+}
+
+/// What the command line asked for.
+struct BenchOptions {
+    var settings = BenchSettings()
+    /// Figure names to run; empty means all.
+    var figures: [String] = []
+    /// `--profile ours|raw`: run only one side of each figure (for callgrind / perf).
+    var profileSide: BenchSide?
+    /// Whether to pin to one CPU (see `CPUAffinity`), and which; nil picks the last allowed CPU.
+    var pin = true
+    var cpu: Int?
+    /// `--verbose`: every round's figures on stderr.
+    var verbose = false
+
+    static let usage = """
+        usage: backoffice-bench [--count N] [--rounds N] [--warmup N] [--slice N] [--figure NAME]…
+                                [--profile ours|raw] [--cpu N | --no-pin] [--verbose]
+          --count N     transactions per side per round (default 2000)
+          --rounds N    measured rounds; the best round of each side is reported (default 3)
+          --warmup N    unmeasured transactions per side before the first round (default 300)
+          --slice N     transactions per slice; the sides alternate slice by slice (default 100)
+          --figure NAME run only this figure (repeatable): \(FigureCatalog.names.joined(separator: ", "))
+          --profile S   run only side S (ours or raw_libpq) of each figure, for a profiler
+          --cpu N       pin the bench and its throwaway cluster to CPU N (default: the last allowed CPU)
+          --no-pin      do not pin (results then depend on where the scheduler puts each backend)
+          --verbose     also print every round's figures to stderr
+        environment: BACKOFFICE_BENCH_OWNER_URL and BACKOFFICE_BENCH_APP_URL (both) use an existing
+        database instead of a throwaway embedded cluster.
+        """
+
+    /// Parses `CommandLine.arguments` (without the program name). Accepts `--name value` and `--name=value`.
+    static func parse(_ arguments: [String]) throws(UsageError) -> BenchOptions {
+        var options = BenchOptions()
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            var name = argument
+            var inlineValue: String?
+            if let equals = argument.firstIndex(of: "="), argument.hasPrefix("--") {
+                name = String(argument[..<equals])
+                inlineValue = String(argument[argument.index(after: equals)...])
+            }
+            func value() throws(UsageError) -> String {
+                if let inlineValue { return inlineValue }
+                guard let next = rest.popFirst() else { throw UsageError("\(name) needs a value") }
+                return next
+            }
+            func positive() throws(UsageError) -> Int {
+                let text = try value()
+                guard let number = Int(text), number > 0 else { throw UsageError("\(name) needs a positive integer, not '\(text)'") }
+                return number
+            }
+            switch name {
+            case "--count": options.settings.count = try positive()
+            case "--rounds": options.settings.rounds = try positive()
+            case "--warmup":
+                let text = try value()
+                guard let number = Int(text), number >= 0 else { throw UsageError("--warmup needs a non-negative integer, not '\(text)'") }
+                options.settings.warmup = number
+            case "--slice": options.settings.slice = try positive()
+            case "--figure":
+                let figure = try value()
+                guard FigureCatalog.names.contains(figure) else {
+                    throw UsageError("unknown figure '\(figure)' (known: \(FigureCatalog.names.joined(separator: ", ")))")
+                }
+                options.figures.append(figure)
+            case "--profile":
+                let text = try value()
+                switch text {
+                case "ours": options.profileSide = .ours
+                case "raw", "raw_libpq": options.profileSide = .raw
+                default: throw UsageError("--profile takes ours or raw_libpq, not '\(text)'")
+                }
+            case "--cpu":
+                let text = try value()
+                guard let number = Int(text), number >= 0 else { throw UsageError("--cpu needs a CPU number, not '\(text)'") }
+                options.cpu = number
+            case "--no-pin": options.pin = false
+            case "--verbose": options.verbose = true
+            case "-h", "--help":
+                throw UsageError(nil)
+            default:
+                throw UsageError("unknown argument '\(argument)'")
+            }
+        }
+        return options
+    }
+}
+
+/// A bad command line; `nil` message means `--help`.
+struct UsageError: Error {
+    var message: String?
+    init(_ message: String?) { self.message = message }
+}
+
+/// Collapses an error into the one line the bench prints on failure.
+func oneLine(_ error: any Error) -> String {
+    String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+}
+
+func runBench(_ options: BenchOptions) throws {
+    var settings = options.settings
+    if options.pin {
+        guard let cpu = options.cpu ?? CPUAffinity.allowedCPUs()?.last else {
+            throw BenchError("cannot read this process's CPU affinity to choose a CPU (use --cpu N or --no-pin)")
+        }
+        try CPUAffinity.pin(to: cpu)
+        settings.pinnedCPU = cpu
+    }
+    let database = try BenchDatabase.configure(environment: ProcessInfo.processInfo.environment)
+    // Ctrl-C or a kill must not leave a cluster behind: tear down from the signal handler, then leave
+    // with 128 + signal (see `Interruption.finish`).
+    let interruption = Interruption()
+    var signalSources: [any DispatchSourceSignal] = []
+    for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+        signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler {
+            interruption.signal = signalNumber
+            interruption.finish(database, signal: signalNumber)
+        }
+        source.resume()
+        signalSources.append(source)
+    }
+    defer {
+        signalSources.forEach { $0.cancel() }
+        database.teardown()
+    }
+    do {
+        try database.start()
+        try runFigures(options, settings: settings, database: database)
+    } catch {
+        // A failure caused by the interruption (the server went away under us) is not worth reporting.
+        if let signalNumber = interruption.signal {
+            interruption.finish(database, signal: signalNumber)
+        }
+        throw error
+    }
+}
+
+func runFigures(_ options: BenchOptions, settings: BenchSettings, database: BenchDatabase) throws {
+    let seed = try database.seed()
+    let roundTrips = try RoundTripBenchmarks(appURL: database.appURL, seed: seed)
+    defer { roundTrips.close() }
+    let figures = roundTrips.figures
+    let selected = options.figures.isEmpty ? figures : figures.filter { options.figures.contains($0.name) }
+    for figure in selected {
+        try figure.verify()
+        if let side = options.profileSide {
+            let result = try Benchmark.profile(figure, side: side, settings: settings)
+            if options.verbose { FileHandle.standardError.write(Data(result.roundLines.utf8)) }
+            FileHandle.standardOutput.write(Data((result.line + "\n").utf8))
+        } else {
+            let result = try Benchmark.measure(figure, settings: settings)
+            if options.verbose { FileHandle.standardError.write(Data(result.roundLines.utf8)) }
+            FileHandle.standardOutput.write(Data((result.line + "\n").utf8))
+        }
+    }
+}
+
+let options: BenchOptions
+do {
+    options = try BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    if let message = error.message {
+        FileHandle.standardError.write(Data("backoffice-bench: \(message) (see --help)\n".utf8))
+        exit(2)
+    }
+    FileHandle.standardOutput.write(Data((BenchOptions.usage + "\n").utf8))
+    exit(0)
+}
+do {
+    try runBench(options)
+} catch {
+    FileHandle.standardError.write(Data("backoffice-bench: error: \(oneLine(error))\n".utf8))
+    exit(1)
+}
