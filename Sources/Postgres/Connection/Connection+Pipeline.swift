@@ -6,7 +6,9 @@ extension Connection {
     /// depend on each other's results should travel together.
     ///
     /// If one fails, the ones after it are skipped by the server and its error is thrown. Outside a
-    /// transaction block each statement commits on its own; send `BEGIN` first to make them atomic.
+    /// transaction block the statements up to the sync run as one implicit transaction, so a failure
+    /// undoes the ones before it too; after an explicit `BEGIN` the block stays open (failed, when a
+    /// statement failed) for the caller to finish.
     @discardableResult
     public func pipeline(_ statements: [SQL]) throws(PostgresError) -> [QueryResult] {
         guard !statements.isEmpty else { return [] }

@@ -18,10 +18,15 @@ public final class Connection {
     /// Connects with a libpq connection string or URL (`postgresql://user@/db?host=/socket/dir`).
     /// A failure throws one clear line naming the server and libpq's reason.
     public static func connect(_ conninfo: String, applicationName: String = "backoffice") throws(PostgresError) -> Connection {
+        // Keywords after `dbname` override what the connection string says, so the caller's own
+        // `options` (a statement_timeout, a search_path) are carried over in front of ours; ours come
+        // last because decoding depends on them.
+        let sessionOptions = "-c DateStyle=ISO,YMD -c TimeZone=UTC -c IntervalStyle=iso_8601 -c extra_float_digits=3 -c bytea_output=hex"
+        let callerOptions = ConnectionString.value(of: "options", in: conninfo) ?? ""
         let keywords = ["dbname", "client_encoding", "options", "fallback_application_name", "connect_timeout"]
         let values = [
             conninfo, "UTF8",
-            "-c DateStyle=ISO,YMD -c TimeZone=UTC -c IntervalStyle=iso_8601 -c extra_float_digits=3 -c bytea_output=hex",
+            callerOptions.isEmpty ? sessionOptions : callerOptions + " " + sessionOptions,
             applicationName, "10",
         ]
         let handle: OpaquePointer? = withCStrings(keywords) { keywordPointers in
@@ -67,7 +72,23 @@ public final class Connection {
     public var notices: [PostgresNotice] { noticeBox.notices }
 
     /// Whether the connection is open and usable.
-    public var isHealthy: Bool { !closed && PQstatus(handle) == CONNECTION_OK }
+    ///
+    /// `PQstatus` alone only notices a lost server on the next read, so a connection whose backend went
+    /// away while it sat idle (server restart, an administrator, `idle_session_timeout`) would look fine.
+    /// When the socket has something to read while nothing was asked, that input is consumed: a
+    /// terminated backend leaves its FATAL message and end-of-file there, which marks the connection bad.
+    public var isHealthy: Bool {
+        guard !closed, PQstatus(handle) == CONNECTION_OK else { return false }
+        guard PQisBusy(handle) == 0 else { return true }
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { return false }
+        for _ in 0..<8 {
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 0) > 0 else { break }
+            if PQconsumeInput(handle) == 0 { return false }
+        }
+        return PQstatus(handle) == CONNECTION_OK
+    }
 
     /// Whether a transaction block is open (or failed and awaiting rollback).
     public var isInTransaction: Bool {
@@ -98,26 +119,32 @@ public final class Connection {
     func withParameters<R>(_ binds: [PostgresBind], _ body: ([Oid], [UnsafePointer<CChar>?]) -> R) throws(PostgresError) -> R {
         var types = [Oid]()
         types.reserveCapacity(binds.count)
+        var offsets = [Int](repeating: -1, count: binds.count)
+        var size = 0
+        for bind in binds { size += (bind.text?.utf8.count ?? -1) + 1 }
         var storage = [CChar]()
-        var offsets = [Int?]()
-        offsets.reserveCapacity(binds.count)
-        for bind in binds {
+        storage.reserveCapacity(size)
+        for (index, bind) in binds.enumerated() {
             types.append(bind.type.rawValue)
-            if let value = bind.text {
-                if value.utf8.contains(0) {
-                    throw PostgresError(kind: .invalidData, message: "a text value contains a NUL character, which PostgreSQL cannot store")
-                }
-                offsets.append(storage.count)
-                storage.append(contentsOf: value.utf8CString)
-            } else {
-                offsets.append(nil)
+            guard var value = bind.text else { continue }
+            let hasNUL = value.withUTF8 { bytes -> Bool in
+                guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+                if memchr(base, 0, bytes.count) != nil { return true }
+                offsets[index] = storage.count
+                bytes.withMemoryRebound(to: CChar.self) { storage.append(contentsOf: $0) }
+                return false
             }
+            if hasNUL {
+                throw PostgresError(kind: .invalidData, message: "a text value contains a NUL character, which PostgreSQL cannot store")
+            }
+            if offsets[index] < 0 { offsets[index] = storage.count }
+            storage.append(0)
         }
         return storage.withUnsafeBufferPointer { buffer in
             var values = [UnsafePointer<CChar>?]()
             values.reserveCapacity(offsets.count)
             for offset in offsets {
-                values.append(offset.map { buffer.baseAddress! + $0 })
+                values.append(offset < 0 ? nil : buffer.baseAddress! + offset)
             }
             return body(types, values)
         }
@@ -176,7 +203,7 @@ public final class Connection {
         let sqlState = field(Int32(UInt8(ascii: "C")))
         let primary = field(Int32(UInt8(ascii: "M"))) ?? Connection.firstLine(of: String(cString: PQresultErrorMessage(result)))
         let detail = field(Int32(UInt8(ascii: "D")))
-        var kind = sqlState.map { PostgresError.kind(forSQLState: $0, detail: detail) } ?? .other
+        var kind = sqlState.map { PostgresError.kind(forSQLState: $0, message: primary, detail: detail) } ?? .other
         if PQstatus(handle) != CONNECTION_OK { kind = .connectionUnavailable }
         let message = kind == .connectionUnavailable && sqlState == nil
             ? "database unavailable: lost the connection to \(endpoint) (\(primary))"

@@ -48,7 +48,7 @@ public final class ConnectionPool: @unchecked Sendable {
         while idle.isEmpty && open >= maxConnections && !isClosed {
             if !condition.wait(until: deadline) {
                 condition.unlock()
-                throw PostgresError(kind: .connectionUnavailable, message: "database busy: all \(maxConnections) connections stayed in use for \(Int(acquireTimeout)) s")
+                throw PostgresError(kind: .connectionUnavailable, message: "database busy: all \(maxConnections) connections stayed in use for \(ConnectionPool.seconds(acquireTimeout))")
             }
         }
         if isClosed {
@@ -75,6 +75,11 @@ public final class ConnectionPool: @unchecked Sendable {
             condition.unlock()
             throw error
         }
+    }
+
+    /// A timeout for messages: "30 s", "0.25 s".
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 
     private func release(_ connection: Connection) {

@@ -27,6 +27,22 @@ public enum ConnectionString {
         return pairs.map { "\($0.0)=\(quote($0.1))" }.joined(separator: " ")
     }
 
+    /// The value `keyword` has in `conninfo`, or nil when it is unset or the string does not parse.
+    public static func value(of keyword: String, in conninfo: String) -> String? {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &errorMessage) else {
+            if let errorMessage { PQfreemem(errorMessage) }
+            return nil
+        }
+        defer { PQconninfoFree(options) }
+        var index = 0
+        while let name = options[index].keyword {
+            if String(cString: name) == keyword { return options[index].val.map { String(cString: $0) } }
+            index += 1
+        }
+        return nil
+    }
+
     static func quote(_ value: String) -> String {
         "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
     }

@@ -73,16 +73,19 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// Whether re-running the whole transaction may succeed.
     public var isRetryable: Bool { kind == .serializationFailure || kind == .deadlock }
 
-    /// The key columns a unique or foreign-key violation names in its DETAIL, without `tenant_id`:
-    /// `Key (tenant_id, slug)=(…)` gives `["slug"]`.
+    /// The key columns a unique or foreign-key violation is about, without `tenant_id`:
+    /// `Key (tenant_id, slug)=(…)` gives `["slug"]`, and an expression key `Key (lower(email))=(…)` gives
+    /// `["email"]`. Under row-level security PostgreSQL leaves the key out of the DETAIL (it could reveal
+    /// rows the role cannot see); the columns are then read from the constraint's name, which follows
+    /// PostgreSQL's default naming `<table>_<columns>_key|fkey|pkey`.
     public var keyColumns: [String] {
-        guard let detail, let open = detail.firstIndex(of: "("), let close = detail[open...].firstIndex(of: ")") else {
-            return column.map { [$0] } ?? []
+        if let detail, let columns = PostgresError.keyColumns(inDetail: detail) {
+            return PostgresError.withoutTenant(columns)
         }
-        let inside = detail[detail.index(after: open)..<close]
-        let names = inside.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let withoutTenant = names.filter { $0 != "tenant_id" }
-        return withoutTenant.isEmpty ? names : withoutTenant
+        if let constraint, let columns = PostgresError.keyColumns(inConstraint: constraint, table: table) {
+            return PostgresError.withoutTenant(columns)
+        }
+        return column.map { [$0] } ?? []
     }
 
     /// The field a constraint violation is about, for "which field" in user-facing errors.
@@ -97,11 +100,84 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    private static func withoutTenant(_ names: [String]) -> [String] {
+        let rest = names.filter { $0 != "tenant_id" }
+        return rest.isEmpty ? names : rest
+    }
+
+    /// The columns in `Key (a, lower(b))=(…)`, each expression reduced to the column it reads.
+    static func keyColumns(inDetail detail: String) -> [String]? {
+        guard let start = detail.range(of: "Key (") else { return nil }
+        var depth = 1
+        var items: [String] = []
+        var current = ""
+        for ch in detail[start.upperBound...] {
+            switch ch {
+            case "(":
+                depth += 1
+                current.append(ch)
+            case ")":
+                depth -= 1
+                if depth == 0 {
+                    items.append(current)
+                    let columns = items.compactMap(columnName(inExpression:))
+                    return columns.isEmpty ? nil : columns
+                }
+                current.append(ch)
+            case "," where depth == 1:
+                items.append(current)
+                current = ""
+            default:
+                current.append(ch)
+            }
+        }
+        return nil
+    }
+
+    /// `slug` → `slug`; `lower(email)` → `email`; `(name)::text` → `name`: the first identifier that is
+    /// neither a function being called nor a type after `::`.
+    static func columnName(inExpression expression: String) -> String? {
+        let characters = Array(expression)
+        var index = 0
+        while index < characters.count {
+            let ch = characters[index]
+            if ch == "\"" {
+                var end = index + 1
+                while end < characters.count && characters[end] != "\"" { end += 1 }
+                return String(characters[(index + 1)..<min(end, characters.count)])
+            }
+            guard ch.isLetter || ch == "_" else { index += 1; continue }
+            var end = index
+            while end < characters.count && (characters[end].isLetter || characters[end].isNumber || characters[end] == "_") {
+                end += 1
+            }
+            let word = String(characters[index..<end])
+            let isCall = end < characters.count && characters[end] == "("
+            let isType = index >= 2 && characters[index - 1] == ":" && characters[index - 2] == ":"
+            if !isCall && !isType { return word }
+            index = end
+        }
+        return nil
+    }
+
+    /// `product_types_tenant_id_slug_key` on `product_types` → `["tenant_id_slug"]` is ambiguous, so
+    /// only the part after the table and `tenant_id` is taken, as one field: `["slug"]`.
+    static func keyColumns(inConstraint constraint: String, table: String?) -> [String]? {
+        var name = Substring(constraint)
+        guard let suffix = ["_fkey", "_pkey", "_key", "_excl"].first(where: { name.hasSuffix($0) }) else { return nil }
+        name = name.dropLast(suffix.count)
+        if let table, name.hasPrefix(table + "_") { name = name.dropFirst(table.count + 1) }
+        if name.hasPrefix("tenant_id_") { name = name.dropFirst("tenant_id_".count) }
+        return name.isEmpty ? nil : [String(name)]
+    }
+
     /// Classifies a SQLSTATE (with the DETAIL text where a class alone is ambiguous).
-    static func kind(forSQLState state: String, detail: String?) -> Kind {
+    /// The message decides between the two foreign-key cases because row-level security hides the DETAIL.
+    static func kind(forSQLState state: String, message: String, detail: String?) -> Kind {
         switch state {
         case "23505": return .uniqueViolation
         case "23503":
+            if message.hasPrefix("update or delete on table") { return .foreignKeyInUse }
             if let detail, detail.contains("is still referenced") { return .foreignKeyInUse }
             return .foreignKeyMissing
         case "23502": return .notNullViolation

@@ -3,24 +3,21 @@ import CLibPQ
 /// The rows of one statement's result, read lazily from libpq's result (freed when this goes away).
 public final class QueryResult: RandomAccessCollection {
     let result: OpaquePointer
-    /// Column names in order.
-    public let columns: [String]
-    let columnTypes: [PostgresType]
     public let count: Int
+    /// How many columns each row has.
+    public let columnCount: Int
 
     init(result: OpaquePointer) {
         self.result = result
         count = Int(PQntuples(result))
-        let fieldCount = Int(PQnfields(result))
-        var names = [String]()
-        var types = [PostgresType]()
-        names.reserveCapacity(fieldCount)
-        for i in 0..<fieldCount {
-            names.append(String(cString: PQfname(result, Int32(i))))
-            types.append(PostgresType(rawValue: PQftype(result, Int32(i))))
-        }
-        columns = names
-        columnTypes = types
+        columnCount = Int(PQnfields(result))
+    }
+
+    /// Column names in order (read from libpq on first use: most results are never asked).
+    public private(set) lazy var columns: [String] = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+
+    func columnType(_ position: Int) -> PostgresType {
+        PostgresType(rawValue: PQftype(result, Int32(position)))
     }
 
     deinit { PQclear(result) }
@@ -66,20 +63,21 @@ public struct Row {
 
     /// Decodes the column at a position (0-based).
     public func decode<T: PostgresDecodable>(_ position: Int, as type: T.Type = T.self) throws(PostgresError) -> T {
-        guard position >= 0, position < result.columns.count else {
+        guard position >= 0, position < result.columnCount else {
             throw PostgresError(kind: .missingColumn, message: "the result has no column at position \(position)")
         }
-        let name = result.columns[position]
         if PQgetisnull(result.result, Int32(index), Int32(position)) == 1 {
             if let nullable = T.self as? any PostgresNullable.Type, let value = nullable.postgresNull as? T {
                 return value
             }
+            let name = result.columns[position]
             throw PostgresError(kind: .decoding, message: "column \"\(name)\" is NULL but \(T.self) is not optional", column: name)
         }
         let text = String(cString: PQgetvalue(result.result, Int32(index), Int32(position)))
         do {
-            return try T(postgresText: text, type: result.columnTypes[position])
+            return try T(postgresText: text, type: result.columnType(position))
         } catch {
+            let name = result.columns[position]
             throw PostgresError(kind: .decoding, message: "column \"\(name)\": \(error.message)", column: name)
         }
     }

@@ -31,11 +31,18 @@ struct RowKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return RowKeyedContainer.snakeCase(key.stringValue)
     }
 
+    /// `productTypeId` → `product_type_id`; a run of capitals is one word, so `tenantID` → `tenant_id`
+    /// and `URLPath` → `url_path`.
     static func snakeCase(_ name: String) -> String {
+        let characters = Array(name)
         var out = ""
-        for ch in name {
+        for (index, ch) in characters.enumerated() {
             if ch.isUppercase {
-                if !out.isEmpty { out.append("_") }
+                let previous = index > 0 ? characters[index - 1] : nil
+                let next = index + 1 < characters.count ? characters[index + 1] : nil
+                let startsWord = previous.map { $0.isLowercase || $0.isNumber } ?? false
+                let endsAcronym = (previous?.isUppercase ?? false) && (next?.isLowercase ?? false)
+                if !out.isEmpty && (startsWord || endsAcronym) { out.append("_") }
                 out += ch.lowercased()
             } else {
                 out.append(ch)

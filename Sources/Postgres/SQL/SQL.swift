@@ -17,6 +17,8 @@ import Foundation
 /// `\(unsafeRaw:)` / `SQL(unsafeRaw:)`, which must never carry user input.
 public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
     enum Part: Sendable {
+        /// A literal segment of the source code (kept as is: no copy until rendering).
+        case literal(StaticString)
         case text(String)
         case bind(PostgresBind)
     }
@@ -24,7 +26,7 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
     var parts: [Part]
 
     public init(stringLiteral value: StaticString) {
-        parts = [.text(value.description)]
+        parts = [.literal(value)]
     }
 
     public init(stringInterpolation: StringInterpolation) {
@@ -46,20 +48,38 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
 
     /// Whether the fragment renders to nothing.
     public var isEmpty: Bool {
-        parts.allSatisfy { if case .text(let t) = $0 { t.isEmpty } else { false } }
+        parts.allSatisfy {
+            switch $0 {
+            case .literal(let l): l.utf8CodeUnitCount == 0
+            case .text(let t): t.isEmpty
+            case .bind: false
+            }
+        }
     }
 
     /// The statement text with `$1…$n` placeholders, and the parameters in order.
     public func render() -> (text: String, binds: [PostgresBind]) {
         var text = ""
         var binds: [PostgresBind] = []
+        var capacity = 0
         for part in parts {
             switch part {
+            case .literal(let l): capacity += l.utf8CodeUnitCount
+            case .text(let t): capacity += t.utf8.count
+            case .bind: capacity += 4; binds.reserveCapacity(binds.capacity + 1)
+            }
+        }
+        text.reserveCapacity(capacity)
+        for part in parts {
+            switch part {
+            case .literal(let l):
+                l.withUTF8Buffer { text += String(decoding: $0, as: UTF8.self) }
             case .text(let t):
                 text += t
             case .bind(let b):
                 binds.append(b)
-                text += "$\(binds.count)"
+                text += "$"
+                text += String(binds.count)
             }
         }
         return (text, binds)
@@ -95,11 +115,16 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
         }
 
         public mutating func appendLiteral(_ literal: StaticString) {
-            parts.append(.text(literal.description))
+            parts.append(.literal(literal))
         }
 
         /// A value: becomes a bound parameter `$n`.
         public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value) {
+            parts.append(.bind(value.postgresBind))
+        }
+
+        /// An optional value: a bound parameter, SQL NULL (typed) when nil.
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
             parts.append(.bind(value.postgresBind))
         }
 

@@ -45,17 +45,17 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Parses JSON text.
+    /// Parses JSON text; the error names what is wrong and where.
     public init(parsing text: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        self = try JSONText.parse(text)
     }
 
-    /// Compact JSON text with keys sorted (stable for comparisons and golden files).
+    /// Compact JSON text with keys sorted (stable for comparisons and golden files); non-finite numbers,
+    /// which JSON cannot express, print as null.
     public var jsonText: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to a JSON value (non-finite doubles aside).
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "null"
+        var out = ""
+        JSONText.write(self, into: &out)
+        return out
     }
 
     public subscript(key: String) -> JSONValue? {

@@ -78,7 +78,7 @@ extension Double: PostgresDecodable {
 
 extension UUID: PostgresDecodable {
     public init(postgresText text: String, type: PostgresType) throws(PostgresDecodingError) {
-        guard let v = UUID(uuidString: text) else { throw .mismatch(text, type, as: UUID.self) }
+        guard let v = PostgresUUID.parse(text) else { throw .mismatch(text, type, as: UUID.self) }
         self = v
     }
 }

@@ -74,7 +74,7 @@ extension Double: PostgresEncodable {
 
 extension UUID: PostgresEncodable {
     public static var postgresType: PostgresType { .uuid }
-    public var postgresText: String { uuidString }
+    public var postgresText: String { PostgresUUID.format(self) }
 }
 
 extension Date: PostgresEncodable {
