@@ -66,6 +66,37 @@ final class RawConnection {
         PQclear(try exec(sql, types: types, values: values))
     }
 
+    /// `BEGIN` and `set_config(name, value, true)` in one round trip (libpq pipeline mode), as
+    /// `Connection.transaction(locals:)` sends them.
+    func pipelinedBegin(setting name: String, to value: String) throws(BenchError) {
+        guard PQenterPipelineMode(handle) == 1 else { throw BenchError("raw libpq: cannot enter pipeline mode") }
+        defer { PQexitPipelineMode(handle) }
+        let sentBegin = PQsendQueryParams(handle, "BEGIN", 0, nil, nil, nil, nil, 0)
+        let types: [Oid] = [25, 25]
+        let sentSet = RawConnection.withParameterPointers([name, value]) { pointers in
+            PQsendQueryParams(handle, "SELECT set_config($1, $2, true)", 2, types, pointers, nil, nil, 0)
+        }
+        guard sentBegin == 1, sentSet == 1, PQpipelineSync(handle) == 1 else {
+            throw BenchError("raw libpq: cannot send the pipeline: \(String(cString: PQerrorMessage(handle)))")
+        }
+        var failure: String?
+        for _ in 0..<2 {
+            while let result = PQgetResult(handle) {
+                let status = PQresultStatus(result)
+                if status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && failure == nil {
+                    failure = String(cString: PQresultErrorMessage(result))
+                }
+                PQclear(result)
+            }
+        }
+        while let result = PQgetResult(handle) {
+            let status = PQresultStatus(result)
+            PQclear(result)
+            if status == PGRES_PIPELINE_SYNC { break }
+        }
+        if let failure { throw BenchError("raw libpq: pipelined BEGIN: \(failure)") }
+    }
+
     /// Ends a failed transaction; errors are irrelevant on this path.
     func rollback() {
         if PQtransactionStatus(handle) != PQTRANS_IDLE, let result = PQexec(handle, "ROLLBACK") {
@@ -131,8 +162,7 @@ enum RawValue {
     /// `jsonb` text into our `JSONValue` (the same decoder our layer uses), or nil for NULL.
     static func json(_ result: OpaquePointer, _ row: Int32, _ column: Int32) throws -> JSONValue? {
         if isNull(result, row, column) { return nil }
-        let data = Data(bytes: PQgetvalue(result, row, column), count: Int(PQgetlength(result, row, column)))
-        return try JSONDecoder().decode(JSONValue.self, from: data)
+        return try JSONValue(parsing: String(cString: PQgetvalue(result, row, column)))
     }
 
     /// `timestamptz` text as the session settings produce it (`2025-01-02 03:04:05.123456+00`), parsed

@@ -6,6 +6,8 @@
 ///   (the four-round-trip form; `Database.withTenant` now pipelines BEGIN and the setting into one round
 ///   trip with `transaction(locals:)`, which deserves its own figure against libpq pipeline mode);
 /// - raw: `RawConnection` (`PQexecParams` with the same text and type OIDs) + `RawValue` parsing.
+/// `tenant_select_pipelined` is the path `Database.withTenant` takes: `transaction(locals:)` sends BEGIN and
+/// the tenant setting in one round trip (three in all), against the same through libpq pipeline mode.
 /// `verify` checks, before timing, that both sides send identical statements and return identical values.
 /// Later figures (pipelines, batches, listeners) belong in sibling files, registered in `FigureCatalog`.
 import CLibPQ
@@ -41,7 +43,7 @@ final class Sink {
 }
 
 final class RoundTripBenchmarks {
-    static let names = ["tenant_select_roundtrip", "tenant_insert_roundtrip"]
+    static let names = ["tenant_select_roundtrip", "tenant_insert_roundtrip", "tenant_select_pipelined"]
 
     /// The statements as the raw side sends them; `verify` checks ours renders the same text and OIDs.
     enum RawSQL {
@@ -110,6 +112,12 @@ final class RoundTripBenchmarks {
                 raw: { [self] i in sink.consume(try rawInsert(inputs[i % inputs.count])) },
                 verify: { [self] in try verifyInsert() }
             ),
+            Figure(
+                name: "tenant_select_pipelined",
+                ours: { [self] i in sink.consume(try oursPipelinedSelect(keys[i % keys.count])) },
+                raw: { [self] i in sink.consume(try rawPipelinedSelect(keys[i % keys.count])) },
+                verify: { [self] in try verifyPipelinedSelect() }
+            ),
         ]
     }
 
@@ -169,6 +177,64 @@ final class RoundTripBenchmarks {
         }
         guard ours.id == key.id, ours.after != nil else {
             throw BenchError("tenant_select_roundtrip: selected the wrong row: \(ours)")
+        }
+    }
+
+    // MARK: - tenant_select_pipelined
+
+    func oursPipelinedSelect(_ key: (tenantID: UUID, id: UUID)) throws -> AuditEntry {
+        try pool.withConnection { connection in
+            try connection.transaction(locals: [(DatabaseRoles.tenantSetting, key.tenantID.uuidString)]) { connection in
+                let row = try connection.query(Self.selectSQL(tenantID: key.tenantID, id: key.id)).single()
+                return AuditEntry(
+                    id: try row.decode("id"),
+                    action: try row.decode("action"),
+                    entityType: try row.decode("entity_type"),
+                    entityID: try row.decode("entity_id"),
+                    createdAt: try row.decode("created_at"),
+                    after: try row.decode("after")
+                )
+            }
+        }
+    }
+
+    func rawPipelinedSelect(_ key: (tenantID: UUID, id: UUID)) throws -> AuditEntry {
+        try raw.pipelinedBegin(setting: DatabaseRoles.tenantSetting, to: key.tenantID.uuidString)
+        do {
+            let result = try raw.exec(RawSQL.select, types: RawSQL.selectTypes, values: [key.tenantID.uuidString, key.id.uuidString])
+            defer { PQclear(result) }
+            guard PQntuples(result) == 1 else { throw BenchError("raw libpq: expected one audit_log row, got \(PQntuples(result))") }
+            let entry = AuditEntry(
+                id: try RawValue.uuid(result, 0, 0),
+                action: RawValue.string(result, 0, 1),
+                entityType: RawValue.string(result, 0, 2),
+                entityID: RawValue.optionalString(result, 0, 3),
+                createdAt: try RawValue.timestamp(result, 0, 4),
+                after: try RawValue.json(result, 0, 5)
+            )
+            try raw.command(RawSQL.commit)
+            return entry
+        } catch {
+            raw.rollback()
+            throw error
+        }
+    }
+
+    func verifyPipelinedSelect() throws {
+        let key = keys[1 % keys.count]
+        let ours = try oursPipelinedSelect(key)
+        let raw = try rawPipelinedSelect(key)
+        guard ours == raw, ours.id == key.id else {
+            throw BenchError("tenant_select_pipelined: the sides decode differently or the wrong row: ours \(ours), raw \(raw)")
+        }
+        // The setting really scopes the transaction: another tenant's key finds nothing.
+        if let other = keys.first(where: { $0.tenantID != key.tenantID }) {
+            let count = try pool.withConnection { connection in
+                try connection.transaction(locals: [(DatabaseRoles.tenantSetting, key.tenantID.uuidString)]) { connection in
+                    try connection.query(Self.selectSQL(tenantID: other.tenantID, id: other.id)).count
+                }
+            }
+            guard count == 0 else { throw BenchError("tenant_select_pipelined: another tenant's row was visible") }
         }
     }
 
