@@ -25,6 +25,33 @@ struct AuditEntry: Equatable {
     var after: JSONValue?
 }
 
+extension AuditEntry {
+    /// Through our layer: decoding by column name.
+    init(_ row: Row) throws {
+        self.init(
+            id: try row.decode("id"),
+            action: try row.decode("action"),
+            entityType: try row.decode("entity_type"),
+            entityID: try row.decode("entity_id"),
+            createdAt: try row.decode("created_at"),
+            after: try row.decode("after")
+        )
+    }
+
+    /// Through raw libpq: by position, from a result that must hold exactly one row.
+    init(rawResult result: OpaquePointer) throws {
+        guard PQntuples(result) == 1 else { throw BenchError("raw libpq: expected one audit_log row, got \(PQntuples(result))") }
+        self.init(
+            id: try RawValue.uuid(result, 0, 0),
+            action: RawValue.string(result, 0, 1),
+            entityType: RawValue.string(result, 0, 2),
+            entityID: RawValue.optionalString(result, 0, 3),
+            createdAt: try RawValue.timestamp(result, 0, 4),
+            after: try RawValue.json(result, 0, 5)
+        )
+    }
+}
+
 /// The values one inserted `audit_log` row binds (six parameters).
 struct AuditInput {
     var tenantID: UUID
@@ -132,14 +159,7 @@ final class RoundTripBenchmarks {
             try connection.transaction { connection in
                 try connection.setLocal(DatabaseRoles.tenantSetting, to: key.tenantID.uuidString)
                 let row = try connection.query(Self.selectSQL(tenantID: key.tenantID, id: key.id)).single()
-                return AuditEntry(
-                    id: try row.decode("id"),
-                    action: try row.decode("action"),
-                    entityType: try row.decode("entity_type"),
-                    entityID: try row.decode("entity_id"),
-                    createdAt: try row.decode("created_at"),
-                    after: try row.decode("after")
-                )
+                return try AuditEntry(row)
             }
         }
     }
@@ -150,15 +170,7 @@ final class RoundTripBenchmarks {
             try raw.discard(RawSQL.setConfig, types: RawSQL.setConfigTypes, values: [DatabaseRoles.tenantSetting, key.tenantID.uuidString])
             let result = try raw.exec(RawSQL.select, types: RawSQL.selectTypes, values: [key.tenantID.uuidString, key.id.uuidString])
             defer { PQclear(result) }
-            guard PQntuples(result) == 1 else { throw BenchError("raw libpq: expected one audit_log row, got \(PQntuples(result))") }
-            let entry = AuditEntry(
-                id: try RawValue.uuid(result, 0, 0),
-                action: RawValue.string(result, 0, 1),
-                entityType: RawValue.string(result, 0, 2),
-                entityID: RawValue.optionalString(result, 0, 3),
-                createdAt: try RawValue.timestamp(result, 0, 4),
-                after: try RawValue.json(result, 0, 5)
-            )
+            let entry = try AuditEntry(rawResult: result)
             try raw.command(RawSQL.commit)
             return entry
         } catch {
@@ -186,14 +198,7 @@ final class RoundTripBenchmarks {
         try pool.withConnection { connection in
             try connection.transaction(locals: [(DatabaseRoles.tenantSetting, key.tenantID.uuidString)]) { connection in
                 let row = try connection.query(Self.selectSQL(tenantID: key.tenantID, id: key.id)).single()
-                return AuditEntry(
-                    id: try row.decode("id"),
-                    action: try row.decode("action"),
-                    entityType: try row.decode("entity_type"),
-                    entityID: try row.decode("entity_id"),
-                    createdAt: try row.decode("created_at"),
-                    after: try row.decode("after")
-                )
+                return try AuditEntry(row)
             }
         }
     }
@@ -203,15 +208,7 @@ final class RoundTripBenchmarks {
         do {
             let result = try raw.exec(RawSQL.select, types: RawSQL.selectTypes, values: [key.tenantID.uuidString, key.id.uuidString])
             defer { PQclear(result) }
-            guard PQntuples(result) == 1 else { throw BenchError("raw libpq: expected one audit_log row, got \(PQntuples(result))") }
-            let entry = AuditEntry(
-                id: try RawValue.uuid(result, 0, 0),
-                action: RawValue.string(result, 0, 1),
-                entityType: RawValue.string(result, 0, 2),
-                entityID: RawValue.optionalString(result, 0, 3),
-                createdAt: try RawValue.timestamp(result, 0, 4),
-                after: try RawValue.json(result, 0, 5)
-            )
+            let entry = try AuditEntry(rawResult: result)
             try raw.command(RawSQL.commit)
             return entry
         } catch {
