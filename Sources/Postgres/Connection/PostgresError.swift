@@ -160,8 +160,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// `product_types_tenant_id_slug_key` on `product_types` → `["tenant_id_slug"]` is ambiguous, so
-    /// only the part after the table and `tenant_id` is taken, as one field: `["slug"]`.
+    /// `product_types_tenant_id_slug_key` on `product_types` → `["slug"]`: the table prefix, the suffix and
+    /// a leading `tenant_id_` are removed. A name cannot show where one column ends and the next begins,
+    /// so what remains is returned as one field (`payments_tenant_id_method_reference_key` →
+    /// `["method_reference"]`); a name that does not follow the convention gives nil.
     static func keyColumns(inConstraint constraint: String, table: String?) -> [String]? {
         var name = Substring(constraint)
         guard let suffix = ["_fkey", "_pkey", "_key", "_excl"].first(where: { name.hasSuffix($0) }) else { return nil }

@@ -62,14 +62,16 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
         var text = ""
         var binds: [PostgresBind] = []
         var capacity = 0
+        var bindCount = 0
         for part in parts {
             switch part {
             case .literal(let l): capacity += l.utf8CodeUnitCount
             case .text(let t): capacity += t.utf8.count
-            case .bind: capacity += 4; binds.reserveCapacity(binds.capacity + 1)
+            case .bind: capacity += 4; bindCount += 1
             }
         }
         text.reserveCapacity(capacity)
+        binds.reserveCapacity(bindCount)
         for part in parts {
             switch part {
             case .literal(let l):
