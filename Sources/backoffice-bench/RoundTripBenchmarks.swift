@@ -142,7 +142,7 @@ final class RoundTripBenchmarks {
             Figure(
                 name: "tenant_select_pipelined",
                 ours: { [self] i in sink.consume(try oursPipelinedSelect(keys[i % keys.count])) },
-                raw: { [self] i in sink.consume(try rawPipelinedSelect(keys[i % keys.count])) },
+                raw: { [self] i in sink.consume(try rawSelect(keys[i % keys.count], pipelined: true)) },
                 verify: { [self] in try verifyPipelinedSelect() }
             ),
         ]
@@ -164,10 +164,17 @@ final class RoundTripBenchmarks {
         }
     }
 
-    func rawSelect(_ key: (tenantID: UUID, id: UUID)) throws -> AuditEntry {
-        try raw.command(RawSQL.begin)
+    /// The raw side of both select figures: BEGIN and the setting as two round trips or one pipeline.
+    func rawSelect(_ key: (tenantID: UUID, id: UUID), pipelined: Bool = false) throws -> AuditEntry {
+        if pipelined {
+            try raw.pipelinedBegin(setting: DatabaseRoles.tenantSetting, to: key.tenantID.uuidString)
+        } else {
+            try raw.command(RawSQL.begin)
+        }
         do {
-            try raw.discard(RawSQL.setConfig, types: RawSQL.setConfigTypes, values: [DatabaseRoles.tenantSetting, key.tenantID.uuidString])
+            if !pipelined {
+                try raw.discard(RawSQL.setConfig, types: RawSQL.setConfigTypes, values: [DatabaseRoles.tenantSetting, key.tenantID.uuidString])
+            }
             let result = try raw.exec(RawSQL.select, types: RawSQL.selectTypes, values: [key.tenantID.uuidString, key.id.uuidString])
             defer { PQclear(result) }
             let entry = try AuditEntry(rawResult: result)
@@ -203,24 +210,10 @@ final class RoundTripBenchmarks {
         }
     }
 
-    func rawPipelinedSelect(_ key: (tenantID: UUID, id: UUID)) throws -> AuditEntry {
-        try raw.pipelinedBegin(setting: DatabaseRoles.tenantSetting, to: key.tenantID.uuidString)
-        do {
-            let result = try raw.exec(RawSQL.select, types: RawSQL.selectTypes, values: [key.tenantID.uuidString, key.id.uuidString])
-            defer { PQclear(result) }
-            let entry = try AuditEntry(rawResult: result)
-            try raw.command(RawSQL.commit)
-            return entry
-        } catch {
-            raw.rollback()
-            throw error
-        }
-    }
-
     func verifyPipelinedSelect() throws {
         let key = keys[1 % keys.count]
         let ours = try oursPipelinedSelect(key)
-        let raw = try rawPipelinedSelect(key)
+        let raw = try rawSelect(key, pipelined: true)
         guard ours == raw, ours.id == key.id else {
             throw BenchError("tenant_select_pipelined: the sides decode differently or the wrong row: ours \(ours), raw \(raw)")
         }
