@@ -25,13 +25,17 @@ let package = Package(
             name: "CCurses",
             providers: [.apt(["libncurses-dev"])]
         ),
+        .systemLibrary(
+            name: "CArgon2",
+            providers: [.apt(["libargon2-dev"])]
+        ),
         .target(
             name: "Postgres",
             dependencies: ["CLibPQ"]
         ),
         .target(
             name: "Domain",
-            dependencies: ["Postgres"],
+            dependencies: ["Postgres", "CArgon2"],
             resources: [.copy("Migrations")]
         ),
         .target(

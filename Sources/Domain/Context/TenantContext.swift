@@ -27,6 +27,18 @@ public struct TenantContext: Sendable, Equatable {
     public func can(_ permission: String) -> Bool {
         permissions.contains(permission)
     }
+
+    /// Whether the acting user holds a permission.
+    public func can(_ permission: Permission) -> Bool {
+        permissions.contains(permission.rawValue)
+    }
+
+    /// Throws 403 unless the acting user holds `permission`; every guarded service call starts here.
+    public func require(_ permission: Permission) throws(ForbiddenError) {
+        guard can(permission) else {
+            throw ForbiddenError("your role '\(role)' in store '\(tenantSlug)' lacks the permission \(permission.rawValue)")
+        }
+    }
 }
 
 /// A super admin acting on the platform as a whole (tenants, users). Only authentication produces one.

@@ -1,0 +1,98 @@
+import Foundation
+import Postgres
+
+/// Writes and reads the audit logs. Every mutating service call records itself here in the same
+/// transaction as its change, so a change and its audit line commit or roll back together.
+///
+/// Values are redacted before they are stored: any object key that names a secret (password, token,
+/// secret, credential, private key, license key value) keeps its key but loses its value.
+public enum AuditLog {
+    /// Keys whose values never reach the log.
+    static let secretKeyFragments = ["password", "secret", "token", "credential", "private_key", "privatekey", "api_key", "apikey", "key_value", "keyvalue"]
+
+    /// Replaces the values of secret-looking keys with `"[redacted]"`, at any depth.
+    static func redacted(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let members):
+            var out: [String: JSONValue] = [:]
+            for (key, member) in members {
+                let lowered = key.lowercased()
+                out[key] = secretKeyFragments.contains(where: lowered.contains) ? .string("[redacted]") : redacted(member)
+            }
+            return .object(out)
+        case .array(let elements):
+            return .array(elements.map(redacted))
+        default:
+            return value
+        }
+    }
+
+    /// Records a change in a store's log. `connection` must be inside a transaction that can write the
+    /// store's rows (its tenant set, or the admin role for platform work).
+    static func record(_ connection: Connection, tenantID: UUID, actor: UUID?, action: String, entityType: String,
+                       entityID: String?, before: JSONValue? = nil, after: JSONValue? = nil) throws {
+        try connection.execute("""
+            INSERT INTO audit_log (tenant_id, actor_user_id, action, entity_type, entity_id, before, after)
+            VALUES (\(tenantID), \(actor), \(action), \(entityType), \(entityID), \(before.map(redacted)), \(after.map(redacted)))
+            """)
+    }
+
+    /// Records a change in a store's log from inside the store.
+    static func record(_ tx: TenantTransaction, action: String, entityType: String, entityID: String?,
+                       before: JSONValue? = nil, after: JSONValue? = nil) throws {
+        try record(tx.connection, tenantID: tx.context.tenantID, actor: tx.context.userID, action: action,
+                   entityType: entityType, entityID: entityID, before: before, after: after)
+    }
+
+    /// Records a platform change that belongs to no store (users, sign-ins of super admins).
+    static func recordPlatform(_ connection: Connection, actor: UUID?, action: String, entityType: String,
+                               entityID: String?, before: JSONValue? = nil, after: JSONValue? = nil) throws {
+        try connection.execute("""
+            INSERT INTO platform_audit_log (actor_user_id, action, entity_type, entity_id, before, after)
+            VALUES (\(actor), \(action), \(entityType), \(entityID), \(before.map(redacted)), \(after.map(redacted)))
+            """)
+    }
+
+    /// The largest page `list` returns.
+    public static let maximumLimit = 500
+
+    /// A store's log, newest first, `limit` entries after `cursor` (keyset pagination). Needs `audit.read`.
+    public static func list(_ database: Database, _ context: TenantContext, limit: Int = 50, after cursor: UUID? = nil) throws -> AuditPage {
+        try context.require(.auditRead)
+        try validate(limit: limit)
+        return try database.withTenant(context) { tx in
+            try page(tx.connection, tenantID: tx.context.tenantID, limit: limit, after: cursor)
+        }
+    }
+
+    static func validate(limit: Int) throws {
+        var validator = FieldValidator()
+        if limit < 1 || limit > maximumLimit {
+            validator.fail("limit", "range", "limit must be between 1 and \(maximumLimit) (got \(limit))")
+        }
+        try validator.check()
+    }
+
+    static func page(_ connection: Connection, tenantID: UUID, limit: Int, after cursor: UUID?) throws -> AuditPage {
+        var filter: SQL = ""
+        if let cursor {
+            filter = """
+                 AND (a.created_at, a.id) < (SELECT c.created_at, c.id FROM audit_log c WHERE c.tenant_id = \(tenantID) AND c.id = \(cursor))
+                """
+        }
+        let rows = try connection.query("""
+            SELECT a.id, a.created_at, a.actor_user_id, u.email AS actor_email, a.action, a.entity_type, a.entity_id, a.before, a.after
+              FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
+             WHERE a.tenant_id = \(tenantID)\(filter)
+             ORDER BY a.created_at DESC, a.id DESC
+             LIMIT \(limit + 1)
+            """)
+        var entries = try rows.map { try AuditEntry(row: $0) }
+        var next: UUID?
+        if entries.count > limit {
+            entries.removeLast()
+            next = entries.last?.id
+        }
+        return AuditPage(entries: entries, nextCursor: next)
+    }
+}
