@@ -11,9 +11,11 @@ struct Backoffice: ParsableCommand {
             PostgreSQL cluster is created in BACKOFFICE_DATA_DIR (default ~/.local/share/backoffice) and started.
 
             Environment: BACKOFFICE_DATABASE_URL (app role), BACKOFFICE_OWNER_DATABASE_URL (migrations), \
-            BACKOFFICE_DATA_DIR (embedded cluster), BACKOFFICE_PG_BIN (PostgreSQL programs).
+            BACKOFFICE_DATA_DIR (embedded cluster), BACKOFFICE_PG_BIN (PostgreSQL programs), \
+            BACKOFFICE_TOKEN (a session token instead of the one `login` stores).
             """,
-        subcommands: [ConsoleCommand.self, DatabaseCommand.self],
+        subcommands: [ConsoleCommand.self, DatabaseCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self,
+                      TenantCommand.self, UserCommand.self, AuditCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
 }

@@ -26,7 +26,11 @@ struct CommandOutput {
                 let issues = (appError as? Domain.ValidationError)?.issues
                 try? printEnvelope(FailureEnvelope(error: appError.message, statusCode: appError.statusCode, issues: issues?.isEmpty == false ? issues : nil))
             } else {
-                FileHandle.standardError.write(Foundation.Data("error: \(appError.message)\n".utf8))
+                var text = "error: \(appError.message)\n"
+                if let issues = (appError as? Domain.ValidationError)?.issues, issues.count > 1 {
+                    text += issues.map { "  \($0.field): \($0.message)\n" }.joined()
+                }
+                FileHandle.standardError.write(Foundation.Data(text.utf8))
             }
             throw ExitCode(1)
         }
@@ -44,6 +48,7 @@ struct CommandOutput {
     private func printEnvelope<E: Encodable>(_ envelope: E) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         print(String(decoding: try encoder.encode(envelope), as: UTF8.self))
     }
 }
