@@ -56,7 +56,7 @@ public struct Authenticator: Sendable {
                        SET failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
                            locked_until = CASE
                                WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_logins + 1 END) >= \(Authenticator.maximumFailures)
-                               THEN now() + make_interval(mins => \(Authenticator.lockoutMinutes))
+                               THEN now() + make_interval(mins => \(Authenticator.lockoutMinutes)::int)
                                ELSE NULL END
                      WHERE id = \(userID)
                     """)

@@ -121,7 +121,15 @@ public struct UserService: Sendable {
         }
     }
 
+    /// Serialises membership changes within one store, so two owners stepping down at the same time
+    /// cannot both see the other as the remaining owner. (NO KEY UPDATE does not block the foreign-key
+    /// checks that other writers take on the store row.)
+    static func lockMemberships(_ connection: Connection, tenantID: UUID) throws {
+        try connection.execute("SELECT 1 FROM tenants WHERE id = \(tenantID) FOR NO KEY UPDATE")
+    }
+
     static func grant(_ connection: Connection, tenantID: UUID, actor: UUID, email: String, role: String) throws -> User {
+        try lockMemberships(connection, tenantID: tenantID)
         let user = try findUser(connection, email: email)
         let roles = try connection.query("SELECT slug FROM user_roles WHERE tenant_id = \(tenantID) ORDER BY slug").map { try $0.decode("slug", as: String.self) }
         guard roles.contains(role) else {
@@ -144,6 +152,7 @@ public struct UserService: Sendable {
     }
 
     static func revoke(_ connection: Connection, tenantID: UUID, actor: UUID, email: String) throws {
+        try lockMemberships(connection, tenantID: tenantID)
         let user = try findUser(connection, email: email)
         guard let previous: String = try connection.query("""
             SELECT role FROM tenant_users WHERE tenant_id = \(tenantID) AND user_id = \(user.id) FOR UPDATE

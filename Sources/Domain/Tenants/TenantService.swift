@@ -172,6 +172,16 @@ public struct TenantService: Sendable {
             }
         }
 
+        /// The audit log's action, in the past tense like the others (`tenant.suspended`).
+        var auditAction: String {
+            switch self {
+            case .suspend: "tenant.suspended"
+            case .activate: "tenant.activated"
+            case .delete: "tenant.deleted"
+            case .restore: "tenant.restored"
+            }
+        }
+
         var allowedFrom: Set<Tenant.Status> {
             switch self {
             case .suspend: [.active]
@@ -195,7 +205,7 @@ public struct TenantService: Sendable {
                 RETURNING \(Tenant.columns)
                 """).single())
             // Staff sessions stay valid, but `Authenticator.enter` refuses a store that is not active.
-            try AuditLog.record(connection, tenantID: after.id, actor: context.userID, action: "tenant.\(change.rawValue)",
+            try AuditLog.record(connection, tenantID: after.id, actor: context.userID, action: change.auditAction,
                                 entityType: "tenant", entityID: after.id.uuidString.lowercased(),
                                 before: .object(["status": .string(before.status.rawValue)]),
                                 after: .object(["status": .string(after.status.rawValue)]))
