@@ -31,3 +31,26 @@ public struct AuditPage: Sendable, Codable {
     public var entries: [AuditEntry]
     public var nextCursor: UUID?
 }
+
+extension AuditEntry {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeCanonical(id, forKey: .id)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encodeCanonical(actorUserID, forKey: .actorUserID)
+        try container.encode(actorEmail, forKey: .actorEmail)
+        try container.encode(action, forKey: .action)
+        try container.encode(entityType, forKey: .entityType)
+        try container.encode(entityID, forKey: .entityID)
+        try container.encode(before, forKey: .before)
+        try container.encode(after, forKey: .after)
+    }
+}
+
+extension AuditPage {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(entries, forKey: .entries)
+        try container.encodeCanonical(nextCursor, forKey: .nextCursor)
+    }
+}

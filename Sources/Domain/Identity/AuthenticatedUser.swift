@@ -34,3 +34,25 @@ public struct Membership: Sendable, Equatable, Codable {
     public let role: String
     public let status: Tenant.Status
 }
+
+extension AuthenticatedUser {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeCanonical(id, forKey: .id)
+        try container.encode(email, forKey: .email)
+        try container.encode(name, forKey: .name)
+        try container.encode(isSuperAdmin, forKey: .isSuperAdmin)
+        try container.encodeCanonical(sessionID, forKey: .sessionID)
+    }
+}
+
+extension Membership {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeCanonical(tenantID, forKey: .tenantID)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(name, forKey: .name)
+        try container.encode(role, forKey: .role)
+        try container.encode(status, forKey: .status)
+    }
+}

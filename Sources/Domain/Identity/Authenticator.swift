@@ -51,7 +51,7 @@ public struct Authenticator: Sendable {
             let hash: String? = try row.decode("password_hash")
             guard let hash, hasher.verify(password, against: hash) else {
                 if hash == nil { hasher.performDummyVerification(password) }
-                try connection.execute("""
+                let locked: Bool = try connection.query("""
                     UPDATE users
                        SET failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
                            locked_until = CASE
@@ -59,7 +59,14 @@ public struct Authenticator: Sendable {
                                THEN now() + make_interval(mins => \(Authenticator.lockoutMinutes)::int)
                                ELSE NULL END
                      WHERE id = \(userID)
-                    """)
+                    RETURNING locked_until IS NOT NULL AS locked
+                    """).single().decode("locked")
+                if locked {
+                    try AuditLog.recordPlatform(connection, actor: nil, action: "user.locked", entityType: "user",
+                                                entityID: userID.uuidString.lowercased(),
+                                                after: .object(["failedSignIns": .integer(Int64(Authenticator.maximumFailures)),
+                                                                "minutes": .integer(Int64(Authenticator.lockoutMinutes))]))
+                }
                 return .failure(UnauthorizedError(Authenticator.invalidCredentials))
             }
             if try row.decode("disabled", as: Bool.self) {
@@ -78,10 +85,9 @@ public struct Authenticator: Sendable {
             let user = AuthenticatedUser(
                 id: userID, email: try row.decode("email"), name: try row.decode("name"),
                 isSuperAdmin: try row.decode("is_super_admin"), sessionID: try session.decode("id"))
-            if user.isSuperAdmin {
-                try AuditLog.recordPlatform(connection, actor: userID, action: "session.created", entityType: "session",
-                                            entityID: user.sessionID?.uuidString.lowercased())
-            }
+            try AuditLog.recordPlatform(connection, actor: userID, action: "session.created", entityType: "session",
+                                        entityID: user.sessionID?.uuidString.lowercased(),
+                                        after: .object(["superAdmin": .bool(user.isSuperAdmin)]))
             return .success(SignIn(token: token, user: user, expiresAt: try session.decode("expires_at")))
         }
         switch attempt {
@@ -110,11 +116,17 @@ public struct Authenticator: Sendable {
 
     /// Revokes a session; revoking one that is already gone is not an error.
     public func signOut(token: String) throws {
-        _ = try database.withTransaction { connection in
-            try connection.execute("""
+        try database.withTransaction { connection in
+            let revoked = try connection.query("""
                 UPDATE sessions SET revoked_at = now()
                  WHERE token_hash = sha256(convert_to(\(token), 'UTF8')) AND revoked_at IS NULL
+                RETURNING id, user_id
                 """)
+            for row in revoked {
+                let sessionID: UUID = try row.decode("id")
+                try AuditLog.recordPlatform(connection, actor: try row.decode("user_id"), action: "session.revoked",
+                                            entityType: "session", entityID: sessionID.uuidString.lowercased())
+            }
         }
     }
 

@@ -31,3 +31,17 @@ public struct User: Sendable, Equatable, Codable {
         .object(["email": .string(email), "name": .string(name), "isSuperAdmin": .bool(isSuperAdmin), "disabled": .bool(disabled)])
     }
 }
+
+extension User {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeCanonical(id, forKey: .id)
+        try container.encode(email, forKey: .email)
+        try container.encode(name, forKey: .name)
+        try container.encode(isSuperAdmin, forKey: .isSuperAdmin)
+        try container.encode(disabled, forKey: .disabled)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(lastLoginAt, forKey: .lastLoginAt)
+        try container.encode(role, forKey: .role)
+    }
+}

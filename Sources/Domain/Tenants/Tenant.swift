@@ -102,3 +102,22 @@ enum TenantRules {
         }
     }
 }
+
+extension Tenant {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeCanonical(id, forKey: .id)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(name, forKey: .name)
+        try container.encode(domain, forKey: .domain)
+        try container.encode(subdomain, forKey: .subdomain)
+        try container.encode(status, forKey: .status)
+        try container.encode(plan, forKey: .plan)
+        try container.encode(settings, forKey: .settings)
+        try container.encode(branding, forKey: .branding)
+        try container.encode(version, forKey: .version)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(deletedAt, forKey: .deletedAt)
+    }
+}

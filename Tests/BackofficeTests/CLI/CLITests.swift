@@ -87,7 +87,15 @@ import Testing
             #expect(try cli.run("user", "grant", "--email", "clerk@acme.test", "--tenant", "acme", "--role", "staff").status == 0)
 
             let all = try cli.run("tenant", "list", "--json")
-            #expect(((all.envelope["data"] as? [[String: Any]]) ?? []).compactMap { $0["slug"] as? String } == ["acme", "globex"])
+            let stores = (all.envelope["data"] as? [[String: Any]]) ?? []
+            #expect(stores.compactMap { $0["slug"] as? String } == ["acme", "globex"])
+            // Every field of a store is in the envelope, ids in PostgreSQL's lowercase form.
+            #expect(Set(stores.first?.keys.map { $0 } ?? []) == [
+                "id", "slug", "name", "domain", "subdomain", "status", "plan", "settings", "branding", "version",
+                "createdAt", "updatedAt", "deletedAt",
+            ])
+            let id = stores.first?["id"] as? String
+            #expect(id != nil && id == id?.lowercased() && UUID(uuidString: id ?? "") != nil)
 
             #expect(try cli.run("login", "--email", "clerk@acme.test", "--password-stdin", stdin: "clerk password 1\n").status == 0)
             let mine = try cli.run("tenant", "list", "--json")

@@ -174,4 +174,23 @@ import Testing
             }
         }
     }
+
+    /// Sign-ins, sign-outs and lockouts are platform events: each leaves a line in the platform audit log.
+    @Test func signInSignOutAndLockoutAreAudited() throws {
+        try IdentityWorld.with { world in
+            let user = try world.makeUser("clerk@shop.test")
+            let before = try world.platformAuditRows().count
+            let signIn = try world.authenticator.signIn(email: "clerk@shop.test", password: IdentityWorld.password)
+            try world.authenticator.signOut(token: signIn.token)
+            try world.authenticator.signOut(token: signIn.token) // already revoked: no second line
+            for _ in 1...Authenticator.maximumFailures {
+                _ = try #require(throws: UnauthorizedError.self) { try world.authenticator.signIn(email: "clerk@shop.test", password: Self.wrong) }
+            }
+            let rows = try world.platformAuditRows().dropFirst(before)
+            #expect(rows.map(\.action) == ["session.created", "session.revoked", "user.locked"])
+            let session = signIn.user.sessionID?.uuidString.lowercased()
+            #expect(rows.map(\.entityID) == [session, session, user.id.uuidString.lowercased()])
+            #expect(rows.map(\.actor) == [user.id, user.id, nil])
+        }
+    }
 }
