@@ -24,13 +24,10 @@ struct AuditCommand: ParsableCommand {
                 cursor = parsed
             }
             let environment = try CommandEnvironment.open()
-            let user = try environment.currentUser()
-            let page: AuditPage
-            if user.isSuperAdmin {
-                page = try environment.tenants.audit(try environment.authenticator.platform(user), slug: tenant, limit: limit, after: cursor)
-            } else {
-                page = try AuditLog.list(environment.database, try environment.authenticator.enter(tenant, user: user), limit: limit, after: cursor)
-            }
+            let page = try environment.inStore(
+                tenant,
+                asPlatform: { try environment.tenants.audit($0, slug: tenant, limit: limit, after: cursor) },
+                asMember: { try AuditLog.list(environment.database, $0, limit: limit, after: cursor) })
             var table = TextTable("WHEN", "WHO", "ACTION", "ENTITY")
             let formatter = ISO8601DateFormatter()
             for entry in page.entries {

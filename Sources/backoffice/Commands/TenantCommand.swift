@@ -74,14 +74,10 @@ struct TenantCommand: ParsableCommand {
         func run() throws {
             try options.output.run {
                 let environment = try CommandEnvironment.open()
-                let user = try environment.currentUser()
-                let tenant: Tenant
-                if user.isSuperAdmin {
-                    tenant = try environment.tenants.show(try environment.authenticator.platform(user), slug: slug)
-                } else {
-                    _ = try environment.authenticator.enter(slug, user: user)
-                    tenant = try environment.tenants.resolve(slug)
-                }
+                let tenant = try environment.inStore(
+                    slug,
+                    asPlatform: { try environment.tenants.show($0, slug: slug) },
+                    asMember: { _ in try environment.tenants.resolve(slug) })
                 return (tenant, TenantCommand.describe(tenant))
             }
         }

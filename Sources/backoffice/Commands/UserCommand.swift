@@ -51,13 +51,10 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             try options.output.run {
                 let environment = try CommandEnvironment.open()
-                let user = try environment.currentUser()
-                let member: User
-                if user.isSuperAdmin {
-                    member = try environment.users.grant(try environment.authenticator.platform(user), email: email, tenantSlug: tenant, role: role)
-                } else {
-                    member = try environment.users.grant(try environment.authenticator.enter(tenant, user: user), email: email, role: role)
-                }
+                let member = try environment.inStore(
+                    tenant,
+                    asPlatform: { try environment.users.grant($0, email: email, tenantSlug: tenant, role: role) },
+                    asMember: { try environment.users.grant($0, email: email, role: role) })
                 return (member, "\(member.email) is \(member.role ?? role) in \(tenant)")
             }
         }
@@ -72,12 +69,10 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             try options.output.run {
                 let environment = try CommandEnvironment.open()
-                let user = try environment.currentUser()
-                if user.isSuperAdmin {
-                    try environment.users.revoke(try environment.authenticator.platform(user), email: email, tenantSlug: tenant)
-                } else {
-                    try environment.users.revoke(try environment.authenticator.enter(tenant, user: user), email: email)
-                }
+                try environment.inStore(
+                    tenant,
+                    asPlatform: { try environment.users.revoke($0, email: email, tenantSlug: tenant) },
+                    asMember: { try environment.users.revoke($0, email: email) })
                 return (["email": email, "tenant": tenant], "\(email) no longer works in \(tenant)")
             }
         }

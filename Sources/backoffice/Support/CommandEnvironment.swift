@@ -35,6 +35,14 @@ struct CommandEnvironment {
         try authenticator.platform(try currentUser())
     }
 
+    /// Store-level work as the signed-in user: a super admin does it as platform work on store `slug`;
+    /// anyone else enters the store (403 unless a member of an active store) and does it inside.
+    func inStore<T>(_ slug: String, asPlatform: (PlatformContext) throws -> T, asMember: (TenantContext) throws -> T) throws -> T {
+        let user = try currentUser()
+        if user.isSuperAdmin { return try asPlatform(try authenticator.platform(user)) }
+        return try asMember(try authenticator.enter(slug, user: user))
+    }
+
     /// The signed-in user inside store `slug`.
     func enter(_ slug: String) throws -> TenantContext {
         try authenticator.enter(slug, user: try currentUser())
