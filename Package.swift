@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -35,7 +36,10 @@ let package = Package(
         ),
         .target(
             name: "Domain",
-            dependencies: ["Postgres", "CArgon2"],
+            dependencies: [
+                "Postgres", "CArgon2",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             resources: [.copy("Migrations")]
         ),
         .target(

@@ -15,7 +15,8 @@ struct Backoffice: ParsableCommand {
             BACKOFFICE_TOKEN (a session token instead of the one `login` stores).
             """,
         subcommands: [ConsoleCommand.self, DatabaseCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self,
-                      TenantCommand.self, UserCommand.self, AuditCommand.self],
+                      TenantCommand.self, UserCommand.self, AuditCommand.self, ProductTypeCommand.self, ProductCommand.self,
+                      VariantCommand.self, KeysCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
 }

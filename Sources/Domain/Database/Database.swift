@@ -40,6 +40,19 @@ public final class Database: Sendable {
         }
     }
 
+    /// The platform's own background work across stores (the outbox processor), as the admin role.
+    /// Internal: no user reaches it.
+    func withSystem<T>(_ body: (Connection) throws -> T) throws -> T {
+        try DatabaseErrorMapping.mapping {
+            try pool.withConnection { connection in
+                try connection.transaction { connection in
+                    try connection.execute("SET LOCAL ROLE \(ident: DatabaseRoles.admin)")
+                    return try body(connection)
+                }
+            }
+        }
+    }
+
     /// A transaction with no tenant set, for the global tables.
     public func withTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
         try DatabaseErrorMapping.mapping {

@@ -61,7 +61,7 @@ public struct TenantService: Sendable {
 
     // MARK: - Platform
 
-    /// Creates a store with its four system roles.
+    /// Creates a store with its four system roles and the `manual` and `email` delivery methods.
     public func create(_ context: PlatformContext, _ new: NewTenant) throws -> Tenant {
         var validator = FieldValidator()
         let slug = new.slug.trimmingCharacters(in: .whitespaces)
@@ -87,6 +87,11 @@ public struct TenantService: Sendable {
                     VALUES (\(tenant.id), \(role.name), \(role.rawValue), \(permissions), true)
                     """)
             }
+            // Every store can deliver by hand (a fulfilment clerk) and by email from the start.
+            try connection.execute("""
+                INSERT INTO delivery_methods (tenant_id, slug, name, type)
+                VALUES (\(tenant.id), 'manual', 'Manual delivery', 'manual'), (\(tenant.id), 'email', 'Email', 'email')
+                """)
             try AuditLog.record(connection, tenantID: tenant.id, actor: context.userID, action: "tenant.created",
                                 entityType: "tenant", entityID: tenant.id.uuidString.lowercased(), after: tenant.auditValue)
             return tenant

@@ -219,6 +219,35 @@ enum JSONText {
         }
     }
 
+    /// Indented JSON with sorted keys; empty arrays and objects stay on one line.
+    static func write(_ value: JSONValue, into out: inout String, indent: Int) {
+        let inner = String(repeating: "  ", count: indent + 1)
+        let closing = String(repeating: "  ", count: indent)
+        switch value {
+        case .array(let elements) where !elements.isEmpty:
+            out += "[\n"
+            for (i, element) in elements.enumerated() {
+                out += inner
+                write(element, into: &out, indent: indent + 1)
+                out += i < elements.count - 1 ? ",\n" : "\n"
+            }
+            out += closing + "]"
+        case .object(let members) where !members.isEmpty:
+            out += "{\n"
+            let keys = members.keys.sorted()
+            for (i, key) in keys.enumerated() {
+                out += inner
+                writeString(key, into: &out)
+                out += ": "
+                write(members[key]!, into: &out, indent: indent + 1)
+                out += i < keys.count - 1 ? ",\n" : "\n"
+            }
+            out += closing + "}"
+        default:
+            write(value, into: &out)
+        }
+    }
+
     static func writeString(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {

@@ -58,6 +58,13 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return out
     }
 
+    /// The same, indented by two spaces per level, for files people read and edit.
+    public var prettyJSONText: String {
+        var out = ""
+        JSONText.write(self, into: &out, indent: 0)
+        return out
+    }
+
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
         return nil

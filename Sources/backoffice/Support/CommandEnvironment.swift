@@ -14,13 +14,32 @@ struct CommandEnvironment {
         if case .embedded = configuration {
             try DatabaseAdministration(configuration: configuration).start()
         }
-        return CommandEnvironment(configuration: configuration, database: Database(url: try configuration.appURL(), maxConnections: 2),
-                                  sessions: SessionStore())
+        let environment = CommandEnvironment(configuration: configuration, database: Database(url: try configuration.appURL(), maxConnections: 2),
+                                             sessions: SessionStore())
+        // After-hook events an earlier process committed but did not deliver (it crashed, say) go out now.
+        _ = try? OutboxProcessor(database: environment.database, hooks: environment.catalog.hooks).processPending()
+        return environment
     }
 
     var authenticator: Authenticator { Authenticator(database: database) }
     var tenants: TenantService { TenantService(database: database) }
     var users: UserService { UserService(database: database) }
+    var catalog: CatalogEnvironment { CatalogEnvironment(database: database, hooks: CommandEnvironment.hooks) }
+    var productTypes: ProductTypeService { ProductTypeService(catalog: catalog) }
+    var products: ProductService { ProductService(catalog: catalog) }
+    var variants: VariantService { VariantService(catalog: catalog) }
+
+    /// License keys, sealed with the master key from `BACKOFFICE_MASTER_KEY_FILE` (or, for the embedded
+    /// cluster, `master.key` in its data directory, created on first use).
+    func licenseKeys() throws -> LicenseKeyService {
+        var dataDirectory: String?
+        if case .embedded(let cluster) = configuration { dataDirectory = cluster.directory }
+        let keyring = try MasterKeyring.fromEnvironment(ProcessInfo.processInfo.environment, embeddedDataDirectory: dataDirectory)
+        return LicenseKeyService(catalog: catalog, box: SecretBox(keyring: keyring))
+    }
+
+    /// The hooks this process registers (built-in ones only, for now).
+    static let hooks = HookRegistry()
 
     /// The signed-in user, or 401 telling how to sign in.
     func currentUser() throws -> AuthenticatedUser {

@@ -47,3 +47,19 @@ import Testing
         #expect(JSONValue.number(.nan).jsonText == "null")
     }
 }
+
+extension PostgresJSONTextTests {
+    @Test func prettyTextIndentsAndParsesBack() throws {
+        let value = JSONValue.object(["b": .array([.integer(9_007_199_254_740_993), .object([:])]), "a": .array([])])
+        #expect(value.prettyJSONText == """
+            {
+              "a": [],
+              "b": [
+                9007199254740993,
+                {}
+              ]
+            }
+            """)
+        #expect(try JSONValue(parsing: value.prettyJSONText) == value)
+    }
+}

@@ -1,0 +1,241 @@
+import Foundation
+import Postgres
+
+/// Variants, the sellable units of a product: sku (unique in the store), variant-scope values checked
+/// against the product type's schema, a price in minor units, stock, and the delivery method.
+public struct VariantService: Sendable {
+    public let catalog: CatalogEnvironment
+
+    public init(catalog: CatalogEnvironment) {
+        self.catalog = catalog
+    }
+
+    /// What `create` needs. `price` is a decimal as typed (`19.99`), converted by the currency's exponent.
+    public struct NewVariant: Sendable {
+        public var productSlug: String
+        public var sku: String
+        public var price: String
+        public var currency: String
+        public var data: JSONValue
+        public var inventory: Variant.InventoryMode
+        public var quantity: Int?
+        public var deliveryMethod: String?
+
+        public init(productSlug: String, sku: String, price: String, currency: String, data: JSONValue = .object([:]),
+                    inventory: Variant.InventoryMode = .none, quantity: Int? = nil, deliveryMethod: String? = nil) {
+            self.productSlug = productSlug
+            self.sku = sku
+            self.price = price
+            self.currency = currency
+            self.data = data
+            self.inventory = inventory
+            self.quantity = quantity
+            self.deliveryMethod = deliveryMethod
+        }
+    }
+
+    /// A partial change; nil leaves a field as it is.
+    public struct Changes: Sendable {
+        public var price: String?
+        public var currency: String?
+        public var data: JSONValue?
+        public var quantity: Int?
+        public var deliveryMethod: String?
+        public var status: Variant.Status?
+        public var expectedVersion: Int?
+
+        public init(price: String? = nil, currency: String? = nil, data: JSONValue? = nil, quantity: Int? = nil,
+                    deliveryMethod: String? = nil, status: Variant.Status? = nil, expectedVersion: Int? = nil) {
+            self.price = price
+            self.currency = currency
+            self.data = data
+            self.quantity = quantity
+            self.deliveryMethod = deliveryMethod
+            self.status = status
+            self.expectedVersion = expectedVersion
+        }
+    }
+
+    public func create(_ context: TenantContext, _ new: NewVariant) throws -> Variant {
+        try context.require(.productsWrite)
+        return try catalog.write(context) { tx in
+            let product = try ProductService.find(tx, slug: new.productSlug)
+            let type = try ProductTypeService.find(tx, slug: product.productTypeSlug)
+            let input = try catalog.hooks.runBefore(.variantCreate, tx, data: .object([
+                "product": .string(product.slug), "sku": .string(new.sku), "price": .string(new.price), "currency": .string(new.currency),
+                "data": new.data, "inventory": .string(new.inventory.rawValue),
+                "quantity": new.quantity.map { .integer(Int64($0)) } ?? .null,
+                "delivery": new.deliveryMethod.map(JSONValue.string) ?? .null,
+            ]))
+            let checked = try VariantService.checked(input, schema: type.schema, tx: tx)
+            let variantID: UUID = try tx.query("""
+                INSERT INTO product_variants (tenant_id, product_id, sku, attributes, price_data, price_amount, currency,
+                                              inventory_data, inventory_mode, stock_quantity, delivery_data)
+                VALUES (\(tx.context.tenantID), \(product.id), \(checked.sku), \(JSONValue.object(checked.values)), \(checked.price.json),
+                        \(checked.price.amount), \(checked.price.currency), \(checked.inventoryData), \(checked.inventory.rawValue),
+                        \(checked.quantity), \(checked.deliveryData))
+                RETURNING id
+                """).single().decode("id")
+            let variant = try VariantService.find(tx, id: variantID)
+            try AuditLog.record(tx, action: "variant.created", entityType: "variant", entityID: variantID.uuidString.lowercased(), after: variant.auditValue)
+            try catalog.hooks.enqueueAfter(.variantCreate, tx, payload: variant.eventPayload(product: product.slug))
+            return variant
+        }
+    }
+
+    public func update(_ context: TenantContext, sku: String, _ changes: Changes) throws -> Variant {
+        try context.require(.productsWrite)
+        return try catalog.write(context) { tx in
+            let before = try VariantService.find(tx, sku: sku, forUpdate: true)
+            if let expected = changes.expectedVersion, expected != before.version {
+                throw ConflictError("variant '\(sku)' was changed by someone else (now version \(before.version), you edited version \(expected)); reload and try again", field: "version")
+            }
+            let product = try ProductService.find(tx, id: before.productID)
+            let type = try ProductTypeService.find(tx, slug: product.productTypeSlug)
+            var merged: [String: JSONValue] = [:]
+            if case .object(let current) = before.attributes { merged = current }
+            if let data = changes.data {
+                guard case .object(let patch) = data else {
+                    throw ValidationError(issues: [FieldIssue(field: "data", rule: "type", message: "data must be a JSON object")])
+                }
+                for (key, value) in patch { merged[key] = value == .null ? nil : value }
+            }
+            let currency = changes.currency ?? before.price.currency
+            let price = changes.price ?? (changes.currency == nil ? before.price.decimalText : nil)
+            let input = try catalog.hooks.runBefore(.variantUpdate, tx, data: .object([
+                "product": .string(product.slug), "sku": .string(before.sku),
+                "price": price.map(JSONValue.string) ?? .null, "currency": .string(currency),
+                "data": .object(merged), "inventory": .string(before.inventoryMode.rawValue),
+                "quantity": (changes.quantity ?? (before.inventoryMode == .count ? before.stock : nil)).map { .integer(Int64($0)) } ?? .null,
+                "delivery": (changes.deliveryMethod ?? before.deliveryMethod).map(JSONValue.string) ?? .null,
+                "status": .string((changes.status ?? before.status).rawValue),
+            ]))
+            let checked = try VariantService.checked(input, schema: type.schema, tx: tx)
+            try tx.execute("""
+                UPDATE product_variants
+                   SET attributes = \(JSONValue.object(checked.values)), price_data = \(checked.price.json), price_amount = \(checked.price.amount),
+                       currency = \(checked.price.currency), stock_quantity = \(checked.quantity), delivery_data = \(checked.deliveryData),
+                       status = \(checked.status.rawValue), version = version + 1
+                 WHERE tenant_id = \(tx.context.tenantID) AND id = \(before.id) AND version = \(before.version)
+                """)
+            let after = try VariantService.find(tx, id: before.id)
+            try AuditLog.record(tx, action: "variant.updated", entityType: "variant", entityID: before.id.uuidString.lowercased(),
+                                before: before.auditValue, after: after.auditValue)
+            try catalog.hooks.enqueueAfter(.variantUpdate, tx, payload: after.eventPayload(product: product.slug))
+            return after
+        }
+    }
+
+    // MARK: - Shared pieces
+
+    struct Checked {
+        var sku: String
+        var values: [String: JSONValue]
+        var price: Money
+        var inventory: Variant.InventoryMode
+        var quantity: Int?
+        var inventoryData: JSONValue
+        var deliveryData: JSONValue
+        var status: Variant.Status
+    }
+
+    /// Checks a variant write as the hooks left it, reporting every problem at once.
+    static func checked(_ input: JSONValue, schema: ProductSchema, tx: TenantTransaction) throws -> Checked {
+        guard case .object(let members) = input else { throw InternalError("a before-hook returned a variant that is not an object") }
+        var validator = FieldValidator()
+        func text(_ key: String) -> String? { if case .string(let s) = members[key] ?? .null { s } else { nil } }
+
+        let sku = (text("sku") ?? "").trimmingCharacters(in: .whitespaces)
+        if sku.isEmpty {
+            validator.fail("sku", "required", "sku is required")
+        } else if sku.count > 100 {
+            validator.fail("sku", "maxLength", "sku must be at most 100 characters")
+        } else if sku.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
+            validator.fail("sku", "pattern", "sku must not contain spaces or control characters")
+        }
+
+        var price = Money(amount: 0, currency: "XXX")
+        if let priceText = text("price") {
+            do {
+                price = try Money.parse(priceText, currency: text("currency") ?? "")
+            } catch {
+                for issue in error.issues { validator.fail(issue.field, issue.rule, issue.message) }
+            }
+        } else {
+            validator.fail("price", "required", "price is required (a decimal like 19.99)")
+        }
+
+        let inventory = Variant.InventoryMode(rawValue: text("inventory") ?? "") ?? {
+            validator.fail("inventory", "enum", "inventory must be one of none, count, keys")
+            return .none
+        }()
+        var quantity: Int?
+        if case .integer(let value) = members["quantity"] ?? .null { quantity = Int(exactly: value) }
+        switch inventory {
+        case .count:
+            if let quantity {
+                if quantity < 0 || quantity > 1_000_000_000 { validator.fail("quantity", "range", "quantity must be between 0 and 1000000000") }
+            } else {
+                validator.fail("quantity", "required", "quantity is required when inventory is count")
+            }
+        case .none, .keys:
+            if quantity != nil {
+                validator.fail("quantity", "notApplicable", "quantity applies only when inventory is count (stock for keys is the available keys)")
+            }
+            quantity = nil
+        }
+
+        var deliveryData = JSONValue.object([:])
+        if let method = text("delivery") {
+            let exists = try tx.query("""
+                SELECT 1 FROM delivery_methods WHERE tenant_id = \(tx.context.tenantID) AND slug = \(method) AND enabled
+                """).count > 0
+            if exists {
+                deliveryData = .object(["method": .string(method)])
+            } else {
+                validator.fail("delivery", "exists", "no enabled delivery method '\(method)' in this store")
+            }
+        }
+
+        let status = Variant.Status(rawValue: text("status") ?? "active") ?? {
+            validator.fail("status", "enum", "status must be one of active, archived")
+            return .active
+        }()
+
+        let check = schema.check(members["data"] ?? .object([:]), scope: .variant)
+        try throwIfInvalid(validator.issues + check.issues)
+        return Checked(sku: sku, values: check.values, price: price, inventory: inventory, quantity: quantity,
+                       inventoryData: .object(["mode": .string(inventory.rawValue)]), deliveryData: deliveryData, status: status)
+    }
+
+    static func variants(_ tx: TenantTransaction, productID: UUID) throws -> [Variant] {
+        try tx.query("""
+            SELECT \(Variant.columns) FROM product_variants v
+             WHERE v.tenant_id = \(tx.context.tenantID) AND v.product_id = \(productID) ORDER BY v.created_at, v.id
+            """).map(Variant.init(row:))
+    }
+
+    static func find(_ tx: TenantTransaction, sku: String, forUpdate: Bool = false) throws -> Variant {
+        let lock: SQL = forUpdate ? " FOR UPDATE OF v" : ""
+        let rows = try tx.query("SELECT \(Variant.columns) FROM product_variants v WHERE v.tenant_id = \(tx.context.tenantID) AND v.sku = \(sku)\(lock)")
+        guard let row = rows.first else { throw NotFoundError("no variant with sku '\(sku)' in this store") }
+        return try Variant(row: row)
+    }
+
+    static func find(_ tx: TenantTransaction, id: UUID) throws -> Variant {
+        try Variant(row: tx.query("SELECT \(Variant.columns) FROM product_variants v WHERE v.tenant_id = \(tx.context.tenantID) AND v.id = \(id)").single())
+    }
+}
+
+extension Variant {
+    func eventPayload(product: String) -> JSONValue {
+        .object(["id": .string(id.uuidString.lowercased()), "sku": .string(sku), "product": .string(product)])
+    }
+}
+
+extension Money {
+    /// `19.99` (no currency), the form `Money.parse` reads back.
+    var decimalText: String {
+        String(formatted.split(separator: " ").first ?? "0")
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Postgres
+
+/// What a before-hook sees: the store, who acts, and the data about to be written, which it may change.
+/// Throwing (a `ValidationError`, say) rejects the whole operation and rolls its transaction back.
+public struct BeforeHookContext: Sendable {
+    public let hook: HookName
+    public let tenantID: UUID
+    public let userID: UUID
+    public var data: JSONValue
+}
+
+/// One after-hook delivery: at least once, so handlers use `eventID` to recognise a repeat.
+public struct AfterHookEvent: Sendable {
+    public let eventID: UUID
+    public let tenantID: UUID
+    public let event: String
+    public let payload: JSONValue
+    /// 1 on the first delivery.
+    public let attempt: Int
+}
+
+/// The hooks registered in this process (built-in ones now, plugins later). Before-hooks run in
+/// priority order, lower first, ties in registration order; after-hooks run from the outbox.
+public final class HookRegistry: @unchecked Sendable {
+    public typealias BeforeHandler = @Sendable (inout BeforeHookContext) throws -> Void
+    public typealias AfterHandler = @Sendable (AfterHookEvent) throws -> Void
+
+    struct Before {
+        let name: String
+        let priority: Int
+        let sequence: Int
+        let handler: BeforeHandler
+    }
+
+    struct After {
+        let name: String
+        let handler: AfterHandler
+    }
+
+    private let lock = NSLock()
+    private var before: [HookName: [Before]] = [:]
+    private var after: [String: [After]] = [:]
+    private var sequence = 0
+
+    public init() {}
+
+    /// Registers a before-hook (`name` identifies it in errors and logs).
+    public func before(_ hook: HookName, name: String, priority: Int = 100, _ handler: @escaping BeforeHandler) {
+        lock.lock()
+        defer { lock.unlock() }
+        sequence += 1
+        before[hook, default: []].append(Before(name: name, priority: priority, sequence: sequence, handler: handler))
+        before[hook]?.sort { ($0.priority, $0.sequence) < ($1.priority, $1.sequence) }
+    }
+
+    /// Registers an after-hook for `hook`'s outbox event.
+    public func after(_ hook: HookName, name: String, _ handler: @escaping AfterHandler) {
+        lock.lock()
+        defer { lock.unlock() }
+        after[hook.after, default: []].append(After(name: name, handler: handler))
+    }
+
+    func beforeHandlers(_ hook: HookName) -> [Before] {
+        lock.lock()
+        defer { lock.unlock() }
+        return before[hook] ?? []
+    }
+
+    func afterHandlers(_ event: String) -> [After] {
+        lock.lock()
+        defer { lock.unlock() }
+        return after[event] ?? []
+    }
+
+    /// Runs the before-hooks of `hook` on `data` inside the caller's transaction; returns the data as
+    /// the hooks left it. A hook's error propagates (and rolls the transaction back).
+    func runBefore(_ hook: HookName, _ tx: TenantTransaction, data: JSONValue) throws -> JSONValue {
+        var context = BeforeHookContext(hook: hook, tenantID: tx.context.tenantID, userID: tx.context.userID, data: data)
+        for registration in beforeHandlers(hook) {
+            try registration.handler(&context)
+        }
+        return context.data
+    }
+
+    /// The NOTIFY channel every committed change is announced on, so open consoles refresh live. The
+    /// payload carries ids only (`{"tenant","event","id"}`): LISTEN has no privilege check, so listeners
+    /// re-read what changed under row-level security.
+    public static let changeChannel = "backoffice_events"
+
+    /// Writes `hook`'s after-event to the outbox in the caller's transaction and announces it on
+    /// `changeChannel`: both take effect only if the transaction commits. One round trip.
+    func enqueueAfter(_ hook: HookName, _ tx: TenantTransaction, payload: JSONValue) throws {
+        try tx.execute("""
+            WITH event AS (
+                INSERT INTO outbox (tenant_id, event, payload) VALUES (\(tx.context.tenantID), \(hook.after), \(payload)) RETURNING id
+            )
+            SELECT pg_notify(\(HookRegistry.changeChannel),
+                             json_build_object('tenant', \(tx.context.tenantID), 'event', \(hook.after), 'id', event.id)::text)
+              FROM event
+            """)
+    }
+}
