@@ -4,8 +4,9 @@ import PackageDescription
 /// Backoffice: a keyboard-first back-office console for a multi-tenant digital-commerce platform.
 ///
 /// Layers (see ../shared/design.md §2): `backoffice` parses arguments; `Console` draws screens; `Domain`
-/// holds contexts, services and migrations; `Postgres` is our libpq wrapper; `CLibPQ` and `CCurses` are
-/// C shims that only their one Swift wrapper imports.
+/// holds contexts, services and migrations; `Postgres` is our libpq wrapper; `CLibPQ`, `CCurses` and
+/// `CArgon2` are C shims that only their one Swift wrapper imports. Dependencies: swift-argument-parser
+/// (the CLI) and swift-crypto (AES-GCM, HMAC, HKDF for secrets at rest).
 let package = Package(
     name: "backoffice",
     platforms: [.macOS(.v14)],
