@@ -10,6 +10,12 @@ public enum HookName: String, Sendable, CaseIterable {
     case productDelete = "product_delete"
     case variantCreate = "variant_create"
     case variantUpdate = "variant_update"
+    case orderCreate = "order_create"
+    case orderStatusChange = "order_status_change"
+    /// Used as `before_payment_process` (a payment about to be recorded).
+    case paymentProcess = "payment_process"
+    /// Used as `after_payment_success` (a payment recorded).
+    case paymentSuccess = "payment_success"
 
     /// `before_product_create`.
     public var before: String { "before_" + rawValue }

@@ -88,6 +88,13 @@ public final class HookRegistry: @unchecked Sendable {
     /// re-read what changed under row-level security.
     public static let changeChannel = "backoffice_events"
 
+    /// Announces a change that has no after-hook (a delivery claimed, say) on `changeChannel`, at commit.
+    static func announce(_ tx: TenantTransaction, event: String, id: UUID) throws {
+        try tx.execute("""
+            SELECT pg_notify(\(changeChannel), json_build_object('tenant', \(tx.context.tenantID), 'event', \(event), 'id', \(id))::text)
+            """)
+    }
+
     /// Writes `hook`'s after-event to the outbox in the caller's transaction and announces it on
     /// `changeChannel`: both take effect only if the transaction commits. One round trip.
     func enqueueAfter(_ hook: HookName, _ tx: TenantTransaction, payload: JSONValue) throws {

@@ -32,10 +32,18 @@ struct CommandEnvironment {
     /// License keys, sealed with the master key from `BACKOFFICE_MASTER_KEY_FILE` (or, for the embedded
     /// cluster, `master.key` in its data directory, created on first use).
     func licenseKeys() throws -> LicenseKeyService {
+        LicenseKeyService(catalog: catalog, box: try secretBox())
+    }
+
+    var orders: OrderService { OrderService(catalog: catalog) }
+    func payments() throws -> PaymentService { PaymentService(catalog: catalog, box: try secretBox()) }
+    func deliveries() throws -> DeliveryService { DeliveryService(catalog: catalog, box: try secretBox()) }
+
+    /// The sealing box over the master key ring.
+    func secretBox() throws -> SecretBox {
         var dataDirectory: String?
         if case .embedded(let cluster) = configuration { dataDirectory = cluster.directory }
-        let keyring = try MasterKeyring.fromEnvironment(ProcessInfo.processInfo.environment, embeddedDataDirectory: dataDirectory)
-        return LicenseKeyService(catalog: catalog, box: SecretBox(keyring: keyring))
+        return SecretBox(keyring: try MasterKeyring.fromEnvironment(ProcessInfo.processInfo.environment, embeddedDataDirectory: dataDirectory))
     }
 
     /// The hooks this process registers (built-in ones only, for now).
