@@ -8,7 +8,7 @@ struct DeliveryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delivery",
         abstract: "The manual delivery queue: list, claim the next, deliver or fail it.",
-        subcommands: [Queue.self, Claim.self, Deliver.self, Fail.self, Reveal.self])
+        subcommands: [Queue.self, Claim.self, Deliver.self, Fail.self, Reveal.self, Methods.self, AddMethod.self])
 
     static func id(_ text: String) throws -> UUID {
         guard let id = UUID(uuidString: text) else {
@@ -95,6 +95,37 @@ struct DeliveryCommand: ParsableCommand {
                 let environment = try CommandEnvironment.open()
                 let value = try environment.deliveries().reveal(try environment.enter(options.tenant), id: try DeliveryCommand.id(id))
                 return (["value": value], value)
+            }
+        }
+    }
+
+    struct Methods: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the store's delivery methods.")
+        @OptionGroup var options: StoreOptions
+
+        func run() throws {
+            try options.output.run {
+                let environment = try CommandEnvironment.open()
+                let methods = try DeliveryMethodService(database: environment.database).list(try environment.enter(options.tenant))
+                var table = TextTable("SLUG", "NAME", "TYPE", "STATE")
+                for m in methods { table.add(m.slug, m.name, m.type, !m.enabled ? "disabled" : (m.available ? "available" : "not available yet")) }
+                return (methods, table.text)
+            }
+        }
+    }
+
+    struct AddMethod: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "add-method", abstract: "Add a delivery method (only manual works so far).")
+        @Option(help: "Slug, e.g. counter.") var slug: String
+        @Option(help: "Name shown to staff.") var name: String
+        @Option(help: "manual (email, webhook, file and plugin are not available yet).") var type: String = "manual"
+        @OptionGroup var options: StoreOptions
+
+        func run() throws {
+            try options.output.run {
+                let environment = try CommandEnvironment.open()
+                let method = try DeliveryMethodService(database: environment.database).create(try environment.enter(options.tenant), slug: slug, name: name, type: type)
+                return (method, "added delivery method \(method.slug) (\(method.type))")
             }
         }
     }
