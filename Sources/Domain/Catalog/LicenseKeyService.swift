@@ -49,7 +49,8 @@ public struct LicenseKeyService: Sendable {
     /// one key per line (surrounding spaces trimmed, empty lines skipped).
     /// Returns (line number, key) pairs and the number of empty lines skipped.
     public static func parseKeys(_ text: String) throws(ValidationError) -> (keys: [(line: Int, key: String)], empty: Int) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        // "\r\n" is one Character in Swift, so CRLF files must be split on it too, not only on "\n".
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         if lines.last?.isEmpty == true { lines.removeLast() }
         var column: Int?
         var firstLine = 1
@@ -125,6 +126,8 @@ public struct LicenseKeyService: Sendable {
                     """)
                 for row in result { inserted.insert(try row.decode("lookup_hash", as: Data.self)) }
             }
+            // The variant's stock changed: open consoles refresh.
+            try HookRegistry.announce(tx, event: "license_keys_imported", id: variant.id)
             let alreadyInPool = sealed.filter { !inserted.contains($0.secret.lookupHash) }.map(\.line)
             let counts = try LicenseKeyService.counts(tx, variantID: variant.id)
             try AuditLog.record(tx, action: "license_keys.imported", entityType: "variant", entityID: variant.id.uuidString.lowercased(),

@@ -140,13 +140,17 @@ public struct ProductService: Sendable {
             ]))
             let (name, status, values) = try ProductService.checked(input, schema: type.schema, partial: false)
             let slug = try ProductService.uniqueSlug(tx, for: name)
-            let productID: UUID = try tx.query("""
-                INSERT INTO products (tenant_id, product_type_id, name, slug, status, metadata, schema_version)
-                VALUES (\(tx.context.tenantID), \(type.id), \(name), \(slug), \(status.rawValue), \(JSONValue.object(values)), \(type.schemaVersion))
-                RETURNING id
-                """).single().decode("id")
+            // The new row comes back in the shape `find` reads (one round trip instead of insert + find).
+            let product = try Product(row: tx.query("""
+                WITH p AS (
+                    INSERT INTO products (tenant_id, product_type_id, name, slug, status, metadata, schema_version)
+                    VALUES (\(tx.context.tenantID), \(type.id), \(name), \(slug), \(status.rawValue), \(JSONValue.object(values)), \(type.schemaVersion))
+                    RETURNING *
+                )
+                SELECT \(Product.columns) FROM p JOIN product_types t ON t.tenant_id = p.tenant_id AND t.id = p.product_type_id
+                """).single())
+            let productID = product.id
             try ProductService.writeAttributes(tx, productID: productID, schema: type.schema, values: values, replacing: false)
-            let product = try ProductService.find(tx, id: productID)
             try AuditLog.record(tx, action: "product.created", entityType: "product", entityID: productID.uuidString.lowercased(), after: product.auditValue)
             try catalog.hooks.enqueueAfter(.productCreate, tx, payload: product.eventPayload)
             return product
@@ -257,12 +261,17 @@ public struct ProductService: Sendable {
     }
 
     /// The name's slug, or the first of `slug-2`, `slug-3`, … not taken in the store.
+    ///
+    /// The base is probed alone first: `text =` is leakproof, so under RLS it bounds the unique
+    /// (tenant_id, slug) index to one entry. `LIKE` is not leakproof (design §6), so the suffix query reads
+    /// every slug of the store (~47 ms at 200,000 products); it runs only when the base is taken.
     static func uniqueSlug(_ tx: TenantTransaction, for name: String) throws -> String {
         let base = Slug.make(from: name, maxLength: 190)
+        let baseTaken = try tx.query("SELECT 1 FROM products WHERE tenant_id = \(tx.context.tenantID) AND slug = \(base)").count > 0
+        if !baseTaken { return base }
         let taken = Set(try tx.query("""
-            SELECT slug FROM products WHERE tenant_id = \(tx.context.tenantID) AND (slug = \(base) OR slug LIKE \(base + "-%"))
+            SELECT slug FROM products WHERE tenant_id = \(tx.context.tenantID) AND slug LIKE \(base + "-%")
             """).map { try $0.decode("slug", as: String.self) })
-        if !taken.contains(base) { return base }
         var suffix = 2
         while taken.contains("\(base)-\(suffix)") { suffix += 1 }
         return "\(base)-\(suffix)"

@@ -59,8 +59,7 @@ public struct VariantService: Sendable {
     public func create(_ context: TenantContext, _ new: NewVariant) throws -> Variant {
         try context.require(.productsWrite)
         return try catalog.write(context) { tx in
-            let product = try ProductService.find(tx, slug: new.productSlug)
-            let type = try ProductTypeService.find(tx, slug: product.productTypeSlug)
+            let (product, type) = try VariantService.productAndType(tx, productSlug: new.productSlug)
             let input = try catalog.hooks.runBefore(.variantCreate, tx, data: .object([
                 "product": .string(product.slug), "sku": .string(new.sku), "price": .string(new.price), "currency": .string(new.currency),
                 "data": new.data, "inventory": .string(new.inventory.rawValue),
@@ -68,15 +67,16 @@ public struct VariantService: Sendable {
                 "delivery": new.deliveryMethod.map(JSONValue.string) ?? .null,
             ]))
             let checked = try VariantService.checked(input, schema: type.schema, tx: tx)
-            let variantID: UUID = try tx.query("""
-                INSERT INTO product_variants (tenant_id, product_id, sku, attributes, price_data, price_amount, currency,
-                                              inventory_data, inventory_mode, stock_quantity, delivery_data)
+            // The new row comes back in the shape `find` reads (one round trip instead of insert + find).
+            let variant = try Variant(row: tx.query("""
+                INSERT INTO product_variants AS v (tenant_id, product_id, sku, attributes, price_data, price_amount, currency,
+                                                   inventory_data, inventory_mode, stock_quantity, delivery_data)
                 VALUES (\(tx.context.tenantID), \(product.id), \(checked.sku), \(JSONValue.object(checked.values)), \(checked.price.json),
                         \(checked.price.amount), \(checked.price.currency), \(checked.inventoryData), \(checked.inventory.rawValue),
                         \(checked.quantity), \(checked.deliveryData))
-                RETURNING id
-                """).single().decode("id")
-            let variant = try VariantService.find(tx, id: variantID)
+                RETURNING \(Variant.columns)
+                """).single())
+            let variantID = variant.id
             try AuditLog.record(tx, action: "variant.created", entityType: "variant", entityID: variantID.uuidString.lowercased(), after: variant.auditValue)
             try catalog.hooks.enqueueAfter(.variantCreate, tx, payload: variant.eventPayload(product: product.slug))
             return variant
@@ -206,6 +206,26 @@ public struct VariantService: Sendable {
         try throwIfInvalid(validator.issues + check.issues)
         return Checked(sku: sku, values: check.values, price: price, inventory: inventory, quantity: quantity,
                        inventoryData: .object(["mode": .string(inventory.rawValue)]), deliveryData: deliveryData, status: status)
+    }
+
+    /// A product by slug and its type, in one round trip (both queries pipelined; the type is the
+    /// product's, looked up by the product's slug on the server).
+    static func productAndType(_ tx: TenantTransaction, productSlug: String) throws -> (Product, ProductType) {
+        let tenant = tx.context.tenantID
+        let results = try tx.connection.pipeline([
+            """
+            SELECT \(Product.columns) FROM products p JOIN product_types t ON t.tenant_id = p.tenant_id AND t.id = p.product_type_id
+             WHERE p.tenant_id = \(tenant) AND p.slug = \(productSlug)
+            """,
+            """
+            SELECT \(ProductType.columns) FROM product_types
+             WHERE tenant_id = \(tenant) AND id = (SELECT product_type_id FROM products WHERE tenant_id = \(tenant) AND slug = \(productSlug))
+            """,
+        ])
+        guard let productRow = results[0].first else { throw NotFoundError("no product '\(productSlug)' in this store") }
+        let product = try Product(row: productRow)
+        guard let typeRow = results[1].first else { throw NotFoundError("no product type '\(product.productTypeSlug)' in this store") }
+        return (product, try ProductType(row: typeRow))
     }
 
     static func variants(_ tx: TenantTransaction, productID: UUID) throws -> [Variant] {

@@ -49,16 +49,7 @@ public struct OrderService: Sendable {
         let name = new.name.map { validator.requiredText("name", $0, maxLength: 200) }
         if new.lines.isEmpty { validator.fail("items", "required", "an order needs at least one item (--item SKU:QTY)") }
         if new.lines.count > OrderService.maximumLines { validator.fail("items", "maxItems", "at most \(OrderService.maximumLines) items per order") }
-        var merged: [(sku: String, quantity: Int)] = []
-        for line in new.lines {
-            if line.quantity < 1 || line.quantity > OrderService.maximumQuantity {
-                validator.fail("items", "quantity", "\(line.sku): quantity must be between 1 and \(OrderService.maximumQuantity) (got \(line.quantity))")
-            } else if let index = merged.firstIndex(where: { $0.sku == line.sku }) {
-                merged[index].quantity += line.quantity
-            } else {
-                merged.append((line.sku, line.quantity))
-            }
-        }
+        let merged = OrderService.merged(new.lines, into: &validator)
         try validator.check()
 
         return try catalog.write(context) { tx in
@@ -67,7 +58,11 @@ public struct OrderService: Sendable {
                 "email": .string(email), "name": name.map(JSONValue.string) ?? .null,
                 "items": .array(merged.map { .object(["sku": .string($0.sku), "quantity": .integer(Int64($0.quantity))]) }),
             ]))
-            let lines = try OrderService.lines(from: input)
+            // What the hooks left is checked like the request was.
+            var hooked = FieldValidator()
+            let lines = OrderService.merged(try OrderService.lines(from: input), into: &hooked).map { Line(sku: $0.sku, quantity: $0.quantity) }
+            if lines.isEmpty { hooked.fail("items", "required", "an order needs at least one item") }
+            try hooked.check()
             let skus = lines.map(\.sku)
             let rows = try tx.query("""
                 SELECT v.id, v.sku, v.product_id, v.price_amount, v.currency, v.inventory_mode, v.stock_quantity, v.status,
@@ -152,6 +147,24 @@ public struct OrderService: Sendable {
             try catalog.hooks.enqueueAfter(.orderCreate, tx, payload: order.eventPayload)
             return order
         }
+    }
+
+    /// Lines of the same sku added together, each total checked against 1…maximumQuantity.
+    static func merged(_ lines: [Line], into validator: inout FieldValidator) -> [(sku: String, quantity: Int)] {
+        var merged: [(sku: String, quantity: Int)] = []
+        for line in lines {
+            if line.quantity < 1 {
+                validator.fail("items", "quantity", "\(line.sku): quantity must be between 1 and \(maximumQuantity) (got \(line.quantity))")
+            } else if let index = merged.firstIndex(where: { $0.sku == line.sku }) {
+                merged[index].quantity += line.quantity
+            } else {
+                merged.append((line.sku, line.quantity))
+            }
+        }
+        for line in merged where line.quantity > maximumQuantity {
+            validator.fail("items", "quantity", "\(line.sku): quantity must be between 1 and \(maximumQuantity) (got \(line.quantity))")
+        }
+        return merged
     }
 
     static func lines(from input: JSONValue) throws -> [Line] {
