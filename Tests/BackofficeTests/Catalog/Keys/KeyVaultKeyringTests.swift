@@ -47,6 +47,16 @@ import Testing
         }
     }
 
+    /// A key file saved with Windows line endings reads like any other.
+    @Test func loadsAFileWithWindowsLineEndings() throws {
+        try KeyVaultScratch.with { directory in
+            let path = try KeyVaultScratch.write("# keys\r\nk1:\(hex1)\r\nk2:\(hex2)\r\n", to: directory)
+            let ring = try MasterKeyring.load(path: path)
+            #expect(ring.keyIDs == ["k1", "k2"])
+            #expect(ring.currentKeyID == "k2")
+        }
+    }
+
     @Test(arguments: [0o644, 0o640, 0o604, 0o620, 0o602, 0o660, 0o666] as [mode_t])
     func refusesFilesOthersCanReachAtAnyMode(_ mode: mode_t) throws {
         try expectRefused("k1:\(hex1)\n", mode: mode, mentioning: ["group or others", "mode 0\(String(mode, radix: 8))", "chmod 600"])
