@@ -16,13 +16,7 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         try options.output.run {
-            var cursor: UUID?
-            if let after {
-                guard let parsed = UUID(uuidString: after) else {
-                    throw ValidationError(issues: [FieldIssue(field: "after", rule: "uuid", message: "--after must be an entry id (a UUID)")])
-                }
-                cursor = parsed
-            }
+            let cursor = try OptionValue.cursor(after, of: "an entry")
             let environment = try CommandEnvironment.open()
             let page = try environment.inStore(
                 tenant,

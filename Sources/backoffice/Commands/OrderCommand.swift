@@ -69,20 +69,8 @@ struct OrderCommand: ParsableCommand {
 
         func run() throws {
             try options.output.run {
-                var orderStatus: OrderStatus?
-                if let status {
-                    guard let parsed = OrderStatus(rawValue: status) else {
-                        throw ValidationError(issues: [FieldIssue(field: "status", rule: "enum", message: "status must be one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(status)')")])
-                    }
-                    orderStatus = parsed
-                }
-                var cursor: UUID?
-                if let after {
-                    guard let parsed = UUID(uuidString: after) else {
-                        throw ValidationError(issues: [FieldIssue(field: "after", rule: "uuid", message: "--after must be an order id (a UUID)")])
-                    }
-                    cursor = parsed
-                }
+                let orderStatus = try OptionValue.choice(status, field: "status", as: OrderStatus.self)
+                let cursor = try OptionValue.cursor(after, of: "an order")
                 let environment = try CommandEnvironment.open()
                 let page = try environment.orders.list(try environment.enter(options.tenant), .init(status: orderStatus, search: search, limit: limit, after: cursor))
                 var table = TextTable("NUMBER", "STATUS", "TOTAL", "CUSTOMER", "CREATED")

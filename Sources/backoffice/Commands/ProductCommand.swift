@@ -28,11 +28,7 @@ struct ProductCommand: ParsableCommand {
     }
 
     static func status(_ text: String?) throws -> Product.Status? {
-        guard let text else { return nil }
-        guard let status = Product.Status(rawValue: text) else {
-            throw ValidationError(issues: [FieldIssue(field: "status", rule: "enum", message: "status must be one of draft, active, archived (got '\(text)')")])
-        }
-        return status
+        try OptionValue.choice(text, field: "status")
     }
 
     struct Create: ParsableCommand {
@@ -121,13 +117,7 @@ struct ProductCommand: ParsableCommand {
                     }
                     attributes.append((String(condition[..<equals]), String(condition[condition.index(after: equals)...])))
                 }
-                var cursor: UUID?
-                if let after {
-                    guard let parsed = UUID(uuidString: after) else {
-                        throw ValidationError(issues: [FieldIssue(field: "after", rule: "uuid", message: "--after must be a product id (a UUID)")])
-                    }
-                    cursor = parsed
-                }
+                let cursor = try OptionValue.cursor(after, of: "a product")
                 let filter = ProductService.Filter(status: try ProductCommand.status(status), typeSlug: type, search: search,
                                                    attributes: attributes, limit: limit, after: cursor)
                 let environment = try CommandEnvironment.open()

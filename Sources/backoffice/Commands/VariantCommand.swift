@@ -11,10 +11,7 @@ struct VariantCommand: ParsableCommand {
         subcommands: [Create.self, Update.self])
 
     static func inventory(_ text: String) throws -> Variant.InventoryMode {
-        guard let mode = Variant.InventoryMode(rawValue: text) else {
-            throw ValidationError(issues: [FieldIssue(field: "inventory", rule: "enum", message: "inventory must be one of none, count, keys (got '\(text)')")])
-        }
-        return mode
+        try OptionValue.choice(text, field: "inventory") ?? .none
     }
 
     static func describe(_ variant: Variant) -> String {
@@ -60,13 +57,7 @@ struct VariantCommand: ParsableCommand {
 
         func run() throws {
             try options.output.run {
-                var variantStatus: Variant.Status?
-                if let status {
-                    guard let parsed = Variant.Status(rawValue: status) else {
-                        throw ValidationError(issues: [FieldIssue(field: "status", rule: "enum", message: "status must be active or archived (got '\(status)')")])
-                    }
-                    variantStatus = parsed
-                }
+                let variantStatus = try OptionValue.choice(status, field: "status", as: Variant.Status.self)
                 let changes = VariantService.Changes(price: price, currency: currency, data: try JSONOption.object(data), quantity: quantity,
                                                      deliveryMethod: delivery, status: variantStatus, expectedVersion: expectVersion)
                 let environment = try CommandEnvironment.open()

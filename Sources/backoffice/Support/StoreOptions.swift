@@ -39,3 +39,25 @@ enum JSONOption {
         return text
     }
 }
+
+/// Parses the plain-text values of options (ids, enum names) with errors that name the option.
+enum OptionValue {
+    /// `--after ID`: the id of the last item of the previous page.
+    static func cursor(_ text: String?, of what: String) throws -> UUID? {
+        guard let text else { return nil }
+        guard let id = UUID(uuidString: text) else {
+            throw ValidationError(issues: [FieldIssue(field: "after", rule: "uuid", message: "--after must be \(what) id (a UUID, the previous page's nextCursor)")])
+        }
+        return id
+    }
+
+    /// One of an enum's raw values, e.g. `--status active`.
+    static func choice<T: RawRepresentable & CaseIterable>(_ text: String?, field: String, as type: T.Type = T.self) throws -> T? where T.RawValue == String {
+        guard let text else { return nil }
+        guard let value = T(rawValue: text) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError(issues: [FieldIssue(field: field, rule: "enum", message: "\(field) must be one of \(allowed) (got '\(text)')")])
+        }
+        return value
+    }
+}
