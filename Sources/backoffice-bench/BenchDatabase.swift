@@ -3,9 +3,10 @@
 /// This file exists so that provisioning and cleanup live in one place: either an existing database
 /// (`BACKOFFICE_BENCH_OWNER_URL` + `BACKOFFICE_BENCH_APP_URL`) or a throwaway embedded cluster in a fresh
 /// temporary directory, migrated with the bundled migrations over the owner role; then two tenants with
-/// a few hundred `audit_log` rows each. `teardown()` undoes all of it exactly once (stops and deletes the
-/// throwaway cluster, or deletes the seeded rows from an existing database), whether the run succeeded,
-/// failed or was interrupted.
+/// a few hundred `audit_log` rows each (the catalog figures add their own stores and a super admin, and
+/// record them here). `teardown()` undoes all of it exactly once (stops and deletes the throwaway cluster,
+/// or deletes the seeded tenants and users from an existing database), whether the run succeeded, failed
+/// or was interrupted.
 import Domain
 import Foundation
 import Postgres
@@ -110,11 +111,21 @@ struct BenchDatabase: Sendable {
         return BenchSeed(tenants: tenants)
     }
 
+    /// Remembers a tenant the bench created elsewhere (the catalog figures' stores), for teardown.
+    func record(tenant: UUID) {
+        state.record(tenant: tenant)
+    }
+
+    /// Remembers a user the bench created (the catalog figures' super admin), for teardown.
+    func record(user: UUID) {
+        state.record(user: user)
+    }
+
     /// Undoes the setup, once. A second caller (the signal handler racing the normal way out) waits
     /// until the first has finished, then does nothing, so nobody exits while a cluster is half stopped.
     /// Failures are reported on stderr but not thrown: teardown runs on the way out of an error too.
     func teardown() {
-        state.runOnce { tenants in
+        state.runOnce { tenants, users in
             if let cluster {
                 do {
                     try cluster.stop(immediate: true)
@@ -126,21 +137,58 @@ struct BenchDatabase: Sendable {
                 } catch {
                     warn("could not delete \(cluster.directory): \(oneLine(error))")
                 }
-            } else if !tenants.isEmpty {
+            } else if !tenants.isEmpty || !users.isEmpty {
                 do {
                     let connection = try Connection.connect(ownerURL, applicationName: "backoffice-bench")
                     defer { connection.close() }
                     for tenant in tenants {
+                        try Self.deleteTenant(tenant, connection)
+                    }
+                    for user in users {
                         try connection.transaction { connection in
-                            try connection.setLocal(DatabaseRoles.tenantSetting, to: tenant.uuidString)
-                            try connection.execute("DELETE FROM audit_log WHERE tenant_id = \(tenant)")
-                            try connection.execute("DELETE FROM tenants WHERE id = \(tenant)")
+                            try connection.execute("DELETE FROM platform_audit_log WHERE actor_user_id = \(user) OR entity_id = \(user.uuidString.lowercased())")
+                            try connection.execute("DELETE FROM users WHERE id = \(user)")
                         }
                     }
                 } catch {
-                    warn("could not delete the bench tenants \(tenants.map(\.uuidString).joined(separator: ", ")): \(oneLine(error))")
+                    warn("could not delete the bench tenants \(tenants.map(\.uuidString).joined(separator: ", ")) and users \(users.map(\.uuidString).joined(separator: ", ")): \(oneLine(error))")
                 }
             }
+        }
+    }
+
+    /// Deletes a bench tenant and every row of it, as the owner with the tenant set (so it works whether or
+    /// not the owner bypasses RLS). The catalog figures fill many tenant tables, so rather than a fixed
+    /// order this deletes from every table with a `tenant_id` column, retrying the ones a foreign key
+    /// still holds (each attempt in a savepoint) until all are empty.
+    private static func deleteTenant(_ tenant: UUID, _ connection: Connection) throws {
+        try connection.transaction { connection in
+            try connection.setLocal(DatabaseRoles.tenantSetting, to: tenant.uuidString)
+            var tables: [String] = try connection.query("""
+                SELECT c.table_name AS name FROM information_schema.columns c
+                  JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+                 WHERE c.table_schema = current_schema() AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
+                 ORDER BY 1
+                """).map { try $0.decode("name", as: String.self) }
+            var lastError: (any Error)?
+            for _ in 0...tables.count where !tables.isEmpty {
+                var remaining: [String] = []
+                for table in tables {
+                    do {
+                        _ = try connection.transaction { connection in  // a savepoint
+                            try connection.execute("DELETE FROM \(ident: table) WHERE tenant_id = \(tenant)")
+                        }
+                    } catch {
+                        lastError = error
+                        remaining.append(table)
+                    }
+                }
+                tables = remaining
+            }
+            if !tables.isEmpty {
+                throw BenchError("tables \(tables.joined(separator: ", ")) still hold rows of tenant \(tenant): \(lastError.map(oneLine) ?? "")")
+            }
+            try connection.execute("DELETE FROM tenants WHERE id = \(tenant)")
         }
     }
 
@@ -162,17 +210,23 @@ private final class TeardownState: @unchecked Sendable {
     private let lock = NSLock()
     private var tornDown = false
     private var tenants: [UUID] = []
+    private var users: [UUID] = []
 
     func record(tenant: UUID) {
         lock.withLock { tenants.append(tenant) }
     }
 
-    /// Runs `body` with the tenants to delete unless teardown already ran; holds the lock throughout.
-    func runOnce(_ body: ([UUID]) -> Void) {
+    func record(user: UUID) {
+        lock.withLock { users.append(user) }
+    }
+
+    /// Runs `body` with the tenants and users to delete unless teardown already ran; holds the lock
+    /// throughout.
+    func runOnce(_ body: ([UUID], [UUID]) -> Void) {
         lock.withLock {
             guard !tornDown else { return }
             tornDown = true
-            body(tenants)
+            body(tenants, users)
         }
     }
 }

@@ -35,19 +35,77 @@ struct BenchSettings: Sendable {
     var pinnedCPU: Int?
 
     /// `best of 3 rounds x 2000 tx, cpu 1`
-    var summary: String {
-        "\(rounds) rounds x \(count) tx, " + (pinnedCPU.map { "cpu \($0)" } ?? "unpinned")
+    var summary: String { summary(unit: "tx") }
+
+    func summary(unit: String) -> String {
+        "\(rounds) rounds x \(count) \(unit == "tx" ? unit : unit + "s"), " + cpuSummary
     }
+
+    /// `cpu 1` or `unpinned`.
+    var cpuSummary: String { pinnedCPU.map { "cpu \($0)" } ?? "unpinned" }
+
+    /// These settings with count, warmup and slice divided by `divisor` (at least 1 each; warmup may be 0),
+    /// for figures whose transactions are much heavier than a round trip.
+    func scaled(by divisor: Int) -> BenchSettings {
+        guard divisor > 1 else { return self }
+        var scaled = self
+        scaled.count = max(1, count / divisor)
+        scaled.warmup = warmup / divisor
+        scaled.slice = max(1, slice / divisor)
+        return scaled
+    }
+}
+
+/// What a figure printed: its one line, and (for `--verbose`) every round's figures.
+struct FigureReport {
+    var line: String
+    var roundLines: String
+}
+
+/// Anything the bench can run as one figure: checked first, then measured (both sides) or profiled
+/// (one side). `Figure` is the common case (alternating slices of transactions); figures with their
+/// own harness (latency percentiles, one big import) conform directly.
+protocol BenchFigure {
+    var name: String { get }
+    func verify() throws
+    func measure(settings: BenchSettings) throws -> FigureReport
+    func profile(side: BenchSide, settings: BenchSettings) throws -> FigureReport
 }
 
 /// One figure: the same work written twice, once through our layer and once straight against libpq.
 /// Each closure runs transaction number `i` (both sides see the same sequence of inputs).
-struct Figure {
+struct Figure: BenchFigure {
     let name: String
     let ours: (Int) throws -> Void
     let raw: (Int) throws -> Void
     /// Runs before timing: both sides must send the same statements and produce the same values.
-    let verify: () throws -> Void
+    let check: () throws -> Void
+    /// What one transaction is called in the output (`tx`, `product`).
+    var unit = "tx"
+    /// Divides count, warmup and slice for heavy transactions (see `BenchSettings.scaled(by:)`).
+    var scale = 1
+
+    init(name: String, unit: String = "tx", scale: Int = 1, ours: @escaping (Int) throws -> Void,
+         raw: @escaping (Int) throws -> Void, verify: @escaping () throws -> Void) {
+        self.name = name
+        self.unit = unit
+        self.scale = scale
+        self.ours = ours
+        self.raw = raw
+        self.check = verify
+    }
+
+    func verify() throws { try check() }
+
+    func measure(settings: BenchSettings) throws -> FigureReport {
+        let result = try Benchmark.measure(self, settings: settings.scaled(by: scale))
+        return FigureReport(line: result.line, roundLines: result.roundLines)
+    }
+
+    func profile(side: BenchSide, settings: BenchSettings) throws -> FigureReport {
+        let result = try Benchmark.profile(self, side: side, settings: settings.scaled(by: scale))
+        return FigureReport(line: result.line, roundLines: result.roundLines)
+    }
 }
 
 /// What one side achieved in one round.
@@ -68,6 +126,7 @@ struct RoundSample {
 /// A figure's result, ready to print.
 struct FigureResult {
     var name: String
+    var unit = "tx"
     var settings: BenchSettings
     var ours: [RoundSample]
     var raw: [RoundSample]
@@ -85,21 +144,21 @@ struct FigureResult {
     var line: String {
         let ours = Self.best(ours), raw = Self.best(raw)
         return Benchmark.pad(name)
-            + "  ours \(Benchmark.format(ours.rate, 1)) tx/s"
-            + "  raw_libpq \(Benchmark.format(raw.rate, 1)) tx/s"
+            + "  ours \(Benchmark.format(ours.rate, 1)) \(unit)/s"
+            + "  raw_libpq \(Benchmark.format(raw.rate, 1)) \(unit)/s"
             + "  ratio \(Benchmark.format(ratio, 2))"
-            + "  client_cpu ours \(Benchmark.format(ours.cpu, 1)) us/tx"
-            + "  raw_libpq \(Benchmark.format(raw.cpu, 1)) us/tx"
-            + "  (best of \(settings.summary))"
+            + "  client_cpu ours \(Benchmark.format(ours.cpu, 1)) us/\(unit)"
+            + "  raw_libpq \(Benchmark.format(raw.cpu, 1)) us/\(unit)"
+            + "  (best of \(settings.summary(unit: unit)))"
     }
 
     /// Every round of both sides, for `--verbose`.
     var roundLines: String {
         zip(ours, raw).enumerated().map { index, pair in
-            "  \(name) round \(index + 1): ours \(Benchmark.format(pair.0.transactionsPerSecond, 1)) tx/s"
-                + " \(Benchmark.format(pair.0.cpuMicrosecondsPerTransaction, 1)) us/tx"
-                + "  raw_libpq \(Benchmark.format(pair.1.transactionsPerSecond, 1)) tx/s"
-                + " \(Benchmark.format(pair.1.cpuMicrosecondsPerTransaction, 1)) us/tx\n"
+            "  \(name) round \(index + 1): ours \(Benchmark.format(pair.0.transactionsPerSecond, 1)) \(unit)/s"
+                + " \(Benchmark.format(pair.0.cpuMicrosecondsPerTransaction, 1)) us/\(unit)"
+                + "  raw_libpq \(Benchmark.format(pair.1.transactionsPerSecond, 1)) \(unit)/s"
+                + " \(Benchmark.format(pair.1.cpuMicrosecondsPerTransaction, 1)) us/\(unit)\n"
         }.joined()
     }
 }
@@ -107,6 +166,7 @@ struct FigureResult {
 /// One side of a figure alone (`--profile`), for running under a profiler.
 struct ProfileResult {
     var name: String
+    var unit = "tx"
     var side: BenchSide
     var settings: BenchSettings
     var samples: [RoundSample]
@@ -114,16 +174,16 @@ struct ProfileResult {
     var line: String {
         let best = FigureResult.best(samples)
         return Benchmark.pad(name)
-            + "  \(side.label) \(Benchmark.format(best.rate, 1)) tx/s"
-            + "  client_cpu \(Benchmark.format(best.cpu, 1)) us/tx"
-            + "  (profile: \(side.label) only, best of \(settings.summary))"
+            + "  \(side.label) \(Benchmark.format(best.rate, 1)) \(unit)/s"
+            + "  client_cpu \(Benchmark.format(best.cpu, 1)) us/\(unit)"
+            + "  (profile: \(side.label) only, best of \(settings.summary(unit: unit)))"
     }
 
     /// Every round, for `--verbose`.
     var roundLines: String {
         samples.enumerated().map { index, sample in
-            "  \(name) round \(index + 1): \(side.label) \(Benchmark.format(sample.transactionsPerSecond, 1)) tx/s"
-                + " \(Benchmark.format(sample.cpuMicrosecondsPerTransaction, 1)) us/tx\n"
+            "  \(name) round \(index + 1): \(side.label) \(Benchmark.format(sample.transactionsPerSecond, 1)) \(unit)/s"
+                + " \(Benchmark.format(sample.cpuMicrosecondsPerTransaction, 1)) us/\(unit)\n"
         }.joined()
     }
 }
@@ -134,7 +194,7 @@ enum Benchmark {
         var oursRunner = SideRunner(body: figure.ours)
         var rawRunner = SideRunner(body: figure.raw)
         try alternate(&oursRunner, &rawRunner, count: settings.warmup, slice: settings.slice, round: 0)
-        var result = FigureResult(name: figure.name, settings: settings, ours: [], raw: [])
+        var result = FigureResult(name: figure.name, unit: figure.unit, settings: settings, ours: [], raw: [])
         for round in 0..<settings.rounds {
             oursRunner.sample = RoundSample()
             rawRunner.sample = RoundSample()
@@ -149,7 +209,7 @@ enum Benchmark {
     static func profile(_ figure: Figure, side: BenchSide, settings: BenchSettings) throws -> ProfileResult {
         var runner = SideRunner(body: side == .ours ? figure.ours : figure.raw)
         try runner.run(settings.warmup)
-        var result = ProfileResult(name: figure.name, side: side, settings: settings, samples: [])
+        var result = ProfileResult(name: figure.name, unit: figure.unit, side: side, settings: settings, samples: [])
         for _ in 0..<settings.rounds {
             runner.sample = RoundSample()
             try runner.run(settings.count)
@@ -207,8 +267,48 @@ private struct SideRunner {
     }
 
     private static func now(_ clock: clockid_t) -> UInt64 {
+        BenchClock.now(clock)
+    }
+}
+
+/// The two clocks the harness reads: wall time (monotonic) and this thread's CPU time, in nanoseconds.
+enum BenchClock {
+    static func now(_ clock: clockid_t) -> UInt64 {
         var spec = timespec()
         clock_gettime(clock, &spec)
         return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    }
+
+    static var wall: UInt64 { now(CLOCK_MONOTONIC) }
+    static var cpu: UInt64 { now(CLOCK_THREAD_CPUTIME_ID) }
+}
+
+/// Latency samples of one side, in nanoseconds, summarised as percentiles.
+struct LatencySamples {
+    var nanoseconds: [UInt64] = []
+    var cpuNanoseconds: UInt64 = 0
+
+    /// The `p`-th percentile (0...100) in milliseconds, nearest-rank.
+    func percentile(_ p: Double) -> Double {
+        guard !nanoseconds.isEmpty else { return 0 }
+        let sorted = nanoseconds.sorted()
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return Double(sorted[min(max(rank, 1), sorted.count) - 1]) / 1e6
+    }
+
+    var median: Double { percentile(50) }
+    var p95: Double { percentile(95) }
+
+    var cpuMicrosecondsPerCall: Double {
+        nanoseconds.isEmpty ? 0 : Double(cpuNanoseconds) / 1e3 / Double(nanoseconds.count)
+    }
+
+    /// Runs `body` once, timing it.
+    mutating func time(_ body: () throws -> Void) rethrows {
+        let cpuStart = BenchClock.cpu
+        let start = BenchClock.wall
+        try body()
+        nanoseconds.append(BenchClock.wall - start)
+        cpuNanoseconds += BenchClock.cpu - cpuStart
     }
 }

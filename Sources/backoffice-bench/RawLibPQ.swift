@@ -97,6 +97,43 @@ final class RawConnection {
         if let failure { throw BenchError("raw libpq: pipelined BEGIN: \(failure)") }
     }
 
+    /// Sends several statements in one round trip (libpq pipeline mode), as `Connection.pipeline` does, and
+    /// returns their results in order; the caller must `PQclear` each.
+    func pipeline(_ statements: [(sql: String, types: [Oid], values: [String?])]) throws(BenchError) -> [OpaquePointer] {
+        guard PQenterPipelineMode(handle) == 1 else { throw BenchError("raw libpq: cannot enter pipeline mode") }
+        defer { PQexitPipelineMode(handle) }
+        for statement in statements {
+            let sent = RawConnection.withParameterPointers(statement.values) { pointers in
+                PQsendQueryParams(handle, statement.sql, Int32(statement.values.count), statement.types, pointers, nil, nil, 0)
+            }
+            guard sent == 1 else { throw BenchError("raw libpq: cannot send a pipelined statement: \(String(cString: PQerrorMessage(handle)))") }
+        }
+        guard PQpipelineSync(handle) == 1 else { throw BenchError("raw libpq: cannot send the pipeline") }
+        var results: [OpaquePointer] = []
+        var failure: String?
+        for _ in statements {
+            while let result = PQgetResult(handle) {
+                let status = PQresultStatus(result)
+                if status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK {
+                    results.append(result)
+                } else {
+                    if failure == nil && status != PGRES_PIPELINE_ABORTED { failure = String(cString: PQresultErrorMessage(result)) }
+                    PQclear(result)
+                }
+            }
+        }
+        while let result = PQgetResult(handle) {
+            let status = PQresultStatus(result)
+            PQclear(result)
+            if status == PGRES_PIPELINE_SYNC { break }
+        }
+        if let failure {
+            results.forEach { PQclear($0) }
+            throw BenchError("raw libpq: pipeline: \(failure)")
+        }
+        return results
+    }
+
     /// Ends a failed transaction; errors are irrelevant on this path.
     func rollback() {
         if PQtransactionStatus(handle) != PQTRANS_IDLE, let result = PQexec(handle, "ROLLBACK") {

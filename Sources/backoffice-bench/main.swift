@@ -1,10 +1,11 @@
-/// `backoffice-bench`: measures our libpq layer (`Postgres` + the pool) against raw libpq calls doing the
-/// same round trips, and prints one line per figure.
+/// `backoffice-bench`: measures our libpq layer (`Postgres` + the pool) and the catalog services against
+/// raw libpq calls doing the same work, and prints one line per figure.
 ///
 /// This file exists for what surrounds the measurements: reading the command line, pinning to a CPU
 /// (`CPUAffinity`), provisioning the database (`BenchDatabase`), running the selected figures
-/// (`RoundTripBenchmarks`) with the harness (`Benchmark`), and always tearing the database down again,
-/// also on errors and on Ctrl-C. Exit status: 0 on success, 1 when setup or a figure fails, 2 on a usage
+/// (`RoundTripBenchmarks`; the catalog figures `ProductCreateBenchmark`, `ProductFilterBenchmark` and
+/// `KeyImportBenchmark` over `CatalogSetup`) with the harness (`Benchmark`), and always tearing the
+/// database down again, also on errors and on Ctrl-C. Exit status: 0 on success, 1 when setup or a figure fails, 2 on a usage
 /// error, 128 + n after signal n; a failure is one line on stderr.
 ///
 /// ```
@@ -17,7 +18,8 @@ import Foundation
 /// Every figure, in output order. A new file of figures adds its names here and its suite in
 /// `runFigures`.
 enum FigureCatalog {
-    static let names = RoundTripBenchmarks.names
+    static let catalogNames = [ProductCreateBenchmark.figureName, ProductFilterBenchmark.figureName, KeyImportBenchmark.figureName]
+    static let names = RoundTripBenchmarks.names + catalogNames
 }
 
 /// What the command line asked for.
@@ -36,8 +38,10 @@ struct BenchOptions {
     static let usage = """
         usage: backoffice-bench [--count N] [--rounds N] [--warmup N] [--slice N] [--figure NAME]…
                                 [--profile ours|raw] [--cpu N | --no-pin] [--verbose]
-          --count N     transactions per side per round (default 2000)
-          --rounds N    measured rounds; the best round of each side is reported (default 3)
+          --count N     transactions per side per round (default 2000; product_create_10attr_3var
+                        uses a fifth, product_filter_200k times count/2 pages per side)
+          --rounds N    measured rounds; the best round of each side is reported (default 3;
+                        keys_import_100k imports 100,000 keys per side per round)
           --warmup N    unmeasured transactions per side before the first round (default 300)
           --slice N     transactions per slice; the sides alternate slice by slice (default 100)
           --figure NAME run only this figure (repeatable): \(FigureCatalog.names.joined(separator: ", "))
@@ -159,21 +163,32 @@ func runBench(_ options: BenchOptions) throws {
 }
 
 func runFigures(_ options: BenchOptions, settings: BenchSettings, database: BenchDatabase) throws {
-    let seed = try database.seed()
-    let roundTrips = try RoundTripBenchmarks(appURL: database.appURL, seed: seed)
-    defer { roundTrips.close() }
-    let figures = roundTrips.figures
-    let selected = options.figures.isEmpty ? figures : figures.filter { options.figures.contains($0.name) }
-    for figure in selected {
+    let wanted = FigureCatalog.names.filter { options.figures.isEmpty || options.figures.contains($0) }
+    func run(_ figure: any BenchFigure) throws {
         try figure.verify()
-        if let side = options.profileSide {
-            let result = try Benchmark.profile(figure, side: side, settings: settings)
-            if options.verbose { FileHandle.standardError.write(Data(result.roundLines.utf8)) }
-            FileHandle.standardOutput.write(Data((result.line + "\n").utf8))
-        } else {
-            let result = try Benchmark.measure(figure, settings: settings)
-            if options.verbose { FileHandle.standardError.write(Data(result.roundLines.utf8)) }
-            FileHandle.standardOutput.write(Data((result.line + "\n").utf8))
+        let report = try options.profileSide.map { try figure.profile(side: $0, settings: settings) }
+            ?? figure.measure(settings: settings)
+        if options.verbose { FileHandle.standardError.write(Data(report.roundLines.utf8)) }
+        FileHandle.standardOutput.write(Data((report.line + "\n").utf8))
+    }
+    if wanted.contains(where: RoundTripBenchmarks.names.contains) {
+        let seed = try database.seed()
+        let roundTrips = try RoundTripBenchmarks(appURL: database.appURL, seed: seed)
+        defer { roundTrips.close() }
+        for figure in roundTrips.figures where wanted.contains(figure.name) {
+            try run(figure)
+        }
+    }
+    let catalogFigures = wanted.filter(FigureCatalog.catalogNames.contains)
+    guard !catalogFigures.isEmpty else { return }
+    let setup = try CatalogSetup(database)
+    defer { setup.close() }
+    for name in catalogFigures {
+        switch name {
+        case ProductCreateBenchmark.figureName: try run(ProductCreateBenchmark(setup: setup).figure)
+        case ProductFilterBenchmark.figureName: try run(ProductFilterBenchmark(setup: setup))
+        case KeyImportBenchmark.figureName: try run(KeyImportBenchmark(setup: setup))
+        default: throw BenchError("no figure named \(name)")
         }
     }
 }
