@@ -4,20 +4,20 @@
 /// This file exists to hold that figure. Each side writes into its own store (same product type, same
 /// product numbers), so neither side's outbox pass or slug lookup sees the other's rows.
 ///
-/// - ours: `ProductService.create` then three `VariantService.create`, with a real `TenantContext` (a
-///   super admin who entered the store). Four transactions, each: the type (and for variants the product)
-///   looked up, the before-hooks run (none registered), every value checked against the schema, the slug
-///   made unique, the rows inserted and read back, one `audit_log` row and one `outbox` row (+ NOTIFY) per
-///   transaction; after each commit `CatalogEnvironment.write` runs one outbox delivery pass (a second,
-///   admin-role transaction that claims the event and marks it processed).
+/// - ours: one `ProductService.create(…, variants:)` call with a real `TenantContext` (a super admin who
+///   entered the store), one transaction: BEGIN + tenant setting (pipelined), the type looked up, the
+///   before-hooks run (none registered), every value checked against the schema, the slug probed, then
+///   one pipeline holding the product (read back in full), its attributes, the variants (read back), and
+///   per entity one statement with its `audit_log` row, its `outbox` row (stored processed: no after-hook
+///   is registered) and its NOTIFY; COMMIT. 5 round trips.
 /// - raw: what a careful programmer writes against libpq for the same rows, in one transaction: BEGIN +
 ///   `set_config` (one pipelined round trip), INSERT the `products` row with its metadata (RETURNING id),
 ///   INSERT the ten `product_attributes` rows (one statement, value_text projections precomputed the way
 ///   `ProductService.writeAttributes` writes them), INSERT the three `product_variants` rows (one
 ///   statement, RETURNING ids), INSERT the four `audit_log` rows our services write (product.created,
 ///   3× variant.created, same `after` values), INSERT the four `outbox` rows with their `pg_notify` (one
-///   statement, as `HookRegistry.enqueueAfter` does), COMMIT: 7 round trips. No validation, no read-back,
-///   no outbox delivery pass (its events stay pending).
+///   statement, stored processed as ours stores them), COMMIT: 7 round trips. No validation, no lookups,
+///   no read-back.
 /// `verify` creates one product on each side and compares every row written (ids and timestamps aside).
 import CLibPQ
 import Domain
@@ -67,14 +67,15 @@ final class ProductCreateBenchmark {
     // MARK: - ours
 
     func oursCreate(_ i: Int) throws {
+        // One service call: the product and its variants in one transaction (as the console's "new
+        // product" form saves them).
         let product = try products.create(ours, typeSlug: GameType.slug, name: Self.productName(i),
-                                          data: .object(GameType.values(i)), status: .active)
+                                          data: .object(GameType.values(i)), status: .active,
+                                          variants: Self.editions.map { edition in
+                                              .init(productSlug: "", sku: Self.sku(i, edition.suffix), price: edition.price, currency: "EUR")
+                                          })
         sink.consume(product.id)
-        for edition in Self.editions {
-            let variant = try variants.create(ours, .init(productSlug: product.slug, sku: Self.sku(i, edition.suffix),
-                                                          price: edition.price, currency: "EUR"))
-            sink.consume(variant.id)
-        }
+        for variant in product.variants { sink.consume(variant.id) }
     }
 
     // MARK: - raw
@@ -131,9 +132,10 @@ final class ProductCreateBenchmark {
 
         /// Four outbox rows `($1 tenant, event, payload)` and one NOTIFY each on `$2`, as `enqueueAfter` sends.
         static let insertOutbox: String = {
-            let rows = (0..<4).map { row in "($1, $\(3 + row * 2), $\(4 + row * 2))" }
+            // processed_at = now(): no after-hook is registered, so there is nothing to deliver (as ours does).
+            let rows = (0..<4).map { row in "($1, $\(3 + row * 2), $\(4 + row * 2), now())" }
             return """
-                WITH event AS (INSERT INTO outbox (tenant_id, event, payload) VALUES \(rows.joined(separator: ", ")) RETURNING id, event) \
+                WITH event AS (INSERT INTO outbox (tenant_id, event, payload, processed_at) VALUES \(rows.joined(separator: ", ")) RETURNING id, event) \
                 SELECT pg_notify($2, json_build_object('tenant', $1::uuid, 'event', event.event, 'id', event.id)::text) FROM event
                 """
         }()

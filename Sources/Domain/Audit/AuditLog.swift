@@ -7,17 +7,44 @@ import Postgres
 /// Values are redacted before they are stored: any object key that names a secret (password, token,
 /// secret, credential, private key, license key value) keeps its key but loses its value.
 public enum AuditLog {
-    /// Keys whose values never reach the log.
-    static let secretKeyFragments = ["password", "secret", "token", "credential", "private_key", "privatekey", "api_key", "apikey", "key_value", "keyvalue"]
+    /// Keys whose values never reach the log, compared after lowercasing and dropping `_`, `-` and spaces
+    /// (so `api_key`, `apiKey` and `API-KEY` all match `apikey`).
+    static let secretKeyFragments: [[UInt8]] = ["password", "secret", "token", "credential", "privatekey", "apikey", "keyvalue"].map { Array($0.utf8) }
+
+    /// Whether an object key names a secret. Runs on every key of every audited value, so it works on
+    /// bytes without allocating more than the folded key.
+    static func isSecretKey(_ key: String) -> Bool {
+        var folded: [UInt8] = []
+        folded.reserveCapacity(key.utf8.count)
+        for byte in key.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): folded.append(byte + 32)
+            case UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: " "): continue
+            default: folded.append(byte)
+            }
+        }
+        guard folded.count >= 5 else { return false }
+        for fragment in secretKeyFragments where fragment.count <= folded.count {
+            for start in 0...(folded.count - fragment.count) where folded[start] == fragment[0] {
+                var matches = true
+                for offset in 1..<fragment.count where folded[start + offset] != fragment[offset] {
+                    matches = false
+                    break
+                }
+                if matches { return true }
+            }
+        }
+        return false
+    }
 
     /// Replaces the values of secret-looking keys with `"[redacted]"`, at any depth.
     static func redacted(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let members):
             var out: [String: JSONValue] = [:]
+            out.reserveCapacity(members.count)
             for (key, member) in members {
-                let lowered = key.lowercased()
-                out[key] = secretKeyFragments.contains(where: lowered.contains) ? .string("[redacted]") : redacted(member)
+                out[key] = isSecretKey(key) ? .string("[redacted]") : redacted(member)
             }
             return .object(out)
         case .array(let elements):
@@ -27,14 +54,21 @@ public enum AuditLog {
         }
     }
 
+    /// The INSERT of one store audit line, for callers that send it together with other statements.
+    static func insertSQL(tenantID: UUID, actor: UUID?, action: String, entityType: String, entityID: String?,
+                          before: JSONValue?, after: JSONValue?) -> SQL {
+        """
+        INSERT INTO audit_log (tenant_id, actor_user_id, action, entity_type, entity_id, before, after)
+        VALUES (\(tenantID), \(actor), \(action), \(entityType), \(entityID), \(before.map(redacted)), \(after.map(redacted)))
+        """
+    }
+
     /// Records a change in a store's log. `connection` must be inside a transaction that can write the
     /// store's rows (its tenant set, or the admin role for platform work).
     static func record(_ connection: Connection, tenantID: UUID, actor: UUID?, action: String, entityType: String,
                        entityID: String?, before: JSONValue? = nil, after: JSONValue? = nil) throws {
-        try connection.execute("""
-            INSERT INTO audit_log (tenant_id, actor_user_id, action, entity_type, entity_id, before, after)
-            VALUES (\(tenantID), \(actor), \(action), \(entityType), \(entityID), \(before.map(redacted)), \(after.map(redacted)))
-            """)
+        try connection.execute(insertSQL(tenantID: tenantID, actor: actor, action: action, entityType: entityType,
+                                         entityID: entityID, before: before, after: after))
     }
 
     /// Records a change in a store's log from inside the store.

@@ -16,7 +16,9 @@ public struct CatalogEnvironment: Sendable {
     /// Delivery problems do not undo the committed change: the events stay in the outbox for a retry.
     func write<T>(_ context: TenantContext, _ body: (TenantTransaction) throws -> T) throws -> T {
         let result = try database.withTenant(context, body)
-        _ = try? OutboxProcessor(database: database, hooks: hooks).processPending(tenantID: context.tenantID)
+        if hooks.hasAfterHandlers {
+            _ = try? OutboxProcessor(database: database, hooks: hooks).processPending(tenantID: context.tenantID)
+        }
         return result
     }
 }

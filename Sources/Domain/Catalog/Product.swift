@@ -44,8 +44,12 @@ public struct Product: Sendable, Equatable {
     }
 
     var auditValue: JSONValue {
+        Product.auditValue(name: name, slug: slug, status: status, metadata: metadata, productType: productTypeSlug, version: version)
+    }
+
+    static func auditValue(name: String, slug: String, status: Status, metadata: JSONValue, productType: String, version: Int) -> JSONValue {
         .object(["name": .string(name), "slug": .string(slug), "status": .string(status.rawValue), "metadata": metadata,
-                 "productType": .string(productTypeSlug), "version": .integer(Int64(version))])
+                 "productType": .string(productType), "version": .integer(Int64(version))])
     }
 }
 

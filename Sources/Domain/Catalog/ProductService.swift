@@ -138,29 +138,60 @@ public struct ProductService: Sendable {
 
     // MARK: - Writing
 
-    /// Creates a product of type `typeSlug`; its slug comes from the name (made unique in the store).
-    public func create(_ context: TenantContext, typeSlug: String, name: String, data: JSONValue, status: Product.Status = .draft) throws -> Product {
+    /// Creates a product of type `typeSlug` (its slug comes from the name, made unique in the store),
+    /// with its `variants` if any (their `productSlug` is ignored): one transaction, all or nothing.
+    ///
+    /// Round trips are what this costs most (design §6), so once everything is checked the rows, their
+    /// audit lines and after-hook events travel in one pipeline, with ids chosen here.
+    public func create(_ context: TenantContext, typeSlug: String, name: String, data: JSONValue, status: Product.Status = .draft,
+                       variants: [VariantService.NewVariant] = []) throws -> Product {
         try context.require(.productsWrite)
+        let skus = variants.map { $0.sku.trimmingCharacters(in: .whitespaces) }
+        if Set(skus).count != skus.count {
+            throw ValidationError(issues: [FieldIssue(field: "sku", rule: "duplicate", message: "each variant needs its own sku")])
+        }
         return try catalog.write(context) { tx in
+            let tenant = tx.context.tenantID
             let type = try ProductTypeService.find(tx, slug: typeSlug)
             let input = try catalog.hooks.runBefore(.productCreate, tx, data: .object([
                 "name": .string(name), "status": .string(status.rawValue), "data": data, "productType": .string(type.slug),
             ]))
             let (name, status, values) = try ProductService.checked(input, schema: type.schema, partial: false)
             let slug = try ProductService.uniqueSlug(tx, for: name)
-            // The new row comes back in the shape `find` reads (one round trip instead of insert + find).
-            let product = try Product(row: tx.query("""
+            let productID = UUID()
+            let metadata = JSONValue.object(values)
+            let audit = Product.auditValue(name: name, slug: slug, status: status, metadata: metadata, productType: type.slug, version: 1)
+            var statements: [SQL] = [
+                """
                 WITH p AS (
-                    INSERT INTO products (tenant_id, product_type_id, name, slug, status, metadata, schema_version)
-                    VALUES (\(tx.context.tenantID), \(type.id), \(name), \(slug), \(status.rawValue), \(JSONValue.object(values)), \(type.schemaVersion))
+                    INSERT INTO products (tenant_id, id, product_type_id, name, slug, status, metadata, schema_version)
+                    VALUES (\(tenant), \(productID), \(type.id), \(name), \(slug), \(status.rawValue), \(metadata), \(type.schemaVersion))
                     RETURNING *
                 )
                 SELECT \(Product.columns) FROM p JOIN product_types t ON t.tenant_id = p.tenant_id AND t.id = p.product_type_id
-                """).single())
-            let productID = product.id
-            try ProductService.writeAttributes(tx, productID: productID, schema: type.schema, values: values, replacing: false)
-            try AuditLog.record(tx, action: "product.created", entityType: "product", entityID: productID.uuidString.lowercased(), after: product.auditValue)
-            try catalog.hooks.enqueueAfter(.productCreate, tx, payload: product.eventPayload)
+                """,
+            ]
+            if let attributes = ProductService.attributesInsert(tx, productID: productID, schema: type.schema, values: values) {
+                statements.append(attributes)
+            }
+            statements.append(catalog.hooks.recordChange(
+                .productCreate, tx, payload: Product.eventPayload(id: productID, slug: slug, productType: type.slug, status: status),
+                action: "product.created", entityType: "product", entityID: productID.uuidString.lowercased(), after: audit))
+            var variantStatements: [Int] = []
+            for new in variants {
+                let hooked = try catalog.hooks.runBefore(.variantCreate, tx, data: VariantService.hookData(new, productSlug: slug))
+                let checked = try VariantService.checked(hooked, schema: type.schema, tx: tx)
+                let variantID = UUID()
+                variantStatements.append(statements.count)
+                statements.append(VariantService.insertSQL(tx, id: variantID, productID: productID, checked))
+                statements.append(catalog.hooks.recordChange(
+                    .variantCreate, tx, payload: Variant.eventPayload(id: variantID, sku: checked.sku, product: slug),
+                    action: "variant.created", entityType: "variant", entityID: variantID.uuidString.lowercased(),
+                    after: checked.auditValue))
+            }
+            let results = try tx.connection.pipeline(statements)
+            var product = try Product(row: results[0].single())
+            product.variants = try variantStatements.map { try Variant(row: results[$0].single()) }
             return product
         }
     }
@@ -255,17 +286,24 @@ public struct ProductService: Sendable {
         if replacing {
             try tx.execute("DELETE FROM product_attributes WHERE tenant_id = \(tx.context.tenantID) AND product_id = \(productID)")
         }
+        if let insert = attributesInsert(tx, productID: productID, schema: schema, values: values) {
+            try tx.execute(insert)
+        }
+    }
+
+    /// The INSERT of a product's EAV rows (typed value plus text projection per field), nil when it has none.
+    static func attributesInsert(_ tx: TenantTransaction, productID: UUID, schema: ProductSchema, values: [String: JSONValue]) -> SQL? {
         var rows: [SQL] = []
         for field in schema.fields(in: .product) {
             guard let value = values[field.name], value != .null else { continue }
             let projection = ProductSchema.projection(of: value, type: field.type)
             rows.append("(\(tx.context.tenantID), \(productID), \(field.name), \(value), \(field.type.rawValue), \(projection))")
         }
-        guard !rows.isEmpty else { return }
-        try tx.execute("""
+        guard !rows.isEmpty else { return nil }
+        return """
             INSERT INTO product_attributes (tenant_id, product_id, attribute_key, attribute_value, attribute_type, value_text)
             VALUES \(SQL.join(rows, with: ", "))
-            """)
+            """
     }
 
     /// The name's slug, or the first of `slug-2`, `slug-3`, … not taken in the store.
@@ -305,7 +343,11 @@ public struct ProductService: Sendable {
 
 extension Product {
     var eventPayload: JSONValue {
-        .object(["id": .string(id.uuidString.lowercased()), "slug": .string(slug), "productType": .string(productTypeSlug),
+        Product.eventPayload(id: id, slug: slug, productType: productTypeSlug, status: status)
+    }
+
+    static func eventPayload(id: UUID, slug: String, productType: String, status: Status) -> JSONValue {
+        .object(["id": .string(id.uuidString.lowercased()), "slug": .string(slug), "productType": .string(productType),
                  "status": .string(status.rawValue)])
     }
 }

@@ -22,12 +22,14 @@ public struct ProductType: Sendable, Equatable {
         id = try row.decode("id")
         slug = try row.decode("slug")
         name = try row.decode("name")
-        let schemaJSON: JSONValue = try row.decode("schema")
+        let schemaText: String = try row.decode("schema")
         // Stored schemas passed the schema check when written; an unreadable one is a server fault.
         do {
-            schema = try ProductSchema.parse(schemaJSON)
-        } catch {
+            schema = try ProductSchemaCache.shared.schema(forStoredText: schemaText)
+        } catch let error as ValidationError {
             throw InternalError("product type \(slug): the stored schema no longer passes the schema check: \(error.message)")
+        } catch {
+            throw InternalError("product type \(slug): the stored schema is not JSON: \(error)")
         }
         schemaVersion = try row.decode("schema_version")
         uiConfig = try row.decode("ui_config")

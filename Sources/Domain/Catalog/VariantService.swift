@@ -11,6 +11,7 @@ public struct VariantService: Sendable {
     }
 
     /// What `create` needs. `price` is a decimal as typed (`19.99`), converted by the currency's exponent.
+    /// (`ProductService.create(…, variants:)` takes these too and ignores `productSlug`.)
     public struct NewVariant: Sendable {
         public var productSlug: String
         public var sku: String
@@ -60,27 +61,40 @@ public struct VariantService: Sendable {
         try context.require(.productsWrite)
         return try catalog.write(context) { tx in
             let (product, type) = try VariantService.productAndType(tx, productSlug: new.productSlug)
-            let input = try catalog.hooks.runBefore(.variantCreate, tx, data: .object([
-                "product": .string(product.slug), "sku": .string(new.sku), "price": .string(new.price), "currency": .string(new.currency),
-                "data": new.data, "inventory": .string(new.inventory.rawValue),
-                "quantity": new.quantity.map { .integer(Int64($0)) } ?? .null,
-                "delivery": new.deliveryMethod.map(JSONValue.string) ?? .null,
-            ]))
+            let input = try catalog.hooks.runBefore(.variantCreate, tx, data: VariantService.hookData(new, productSlug: product.slug))
             let checked = try VariantService.checked(input, schema: type.schema, tx: tx)
-            // The new row comes back in the shape `find` reads (one round trip instead of insert + find).
-            let variant = try Variant(row: tx.query("""
-                INSERT INTO product_variants AS v (tenant_id, product_id, sku, attributes, price_data, price_amount, currency,
-                                                   inventory_data, inventory_mode, stock_quantity, delivery_data)
-                VALUES (\(tx.context.tenantID), \(product.id), \(checked.sku), \(JSONValue.object(checked.values)), \(checked.price.json),
-                        \(checked.price.amount), \(checked.price.currency), \(checked.inventoryData), \(checked.inventory.rawValue),
-                        \(checked.quantity), \(checked.deliveryData))
-                RETURNING \(Variant.columns)
-                """).single())
-            let variantID = variant.id
-            try AuditLog.record(tx, action: "variant.created", entityType: "variant", entityID: variantID.uuidString.lowercased(), after: variant.auditValue)
-            try catalog.hooks.enqueueAfter(.variantCreate, tx, payload: variant.eventPayload(product: product.slug))
-            return variant
+            let variantID = UUID()
+            // The row (in the shape `find` reads), its audit line and its event: one round trip.
+            let results = try tx.connection.pipeline([
+                VariantService.insertSQL(tx, id: variantID, productID: product.id, checked),
+                catalog.hooks.recordChange(
+                    .variantCreate, tx, payload: Variant.eventPayload(id: variantID, sku: checked.sku, product: product.slug),
+                    action: "variant.created", entityType: "variant", entityID: variantID.uuidString.lowercased(), after: checked.auditValue),
+            ])
+            return try Variant(row: results[0].single())
         }
+    }
+
+    /// What before-hooks see of a new variant.
+    static func hookData(_ new: NewVariant, productSlug: String) -> JSONValue {
+        .object([
+            "product": .string(productSlug), "sku": .string(new.sku), "price": .string(new.price), "currency": .string(new.currency),
+            "data": new.data, "inventory": .string(new.inventory.rawValue),
+            "quantity": new.quantity.map { .integer(Int64($0)) } ?? .null,
+            "delivery": new.deliveryMethod.map(JSONValue.string) ?? .null,
+        ])
+    }
+
+    /// The INSERT of a checked variant, returning it in the shape `Variant(row:)` reads.
+    static func insertSQL(_ tx: TenantTransaction, id: UUID, productID: UUID, _ checked: Checked) -> SQL {
+        """
+        INSERT INTO product_variants AS v (tenant_id, id, product_id, sku, attributes, price_data, price_amount, currency,
+                                           inventory_data, inventory_mode, stock_quantity, delivery_data)
+        VALUES (\(tx.context.tenantID), \(id), \(productID), \(checked.sku), \(JSONValue.object(checked.values)), \(checked.price.json),
+                \(checked.price.amount), \(checked.price.currency), \(checked.inventoryData), \(checked.inventory.rawValue),
+                \(checked.quantity), \(checked.deliveryData))
+        RETURNING \(Variant.columns)
+        """
     }
 
     public func update(_ context: TenantContext, sku: String, _ changes: Changes) throws -> Variant {
@@ -249,7 +263,28 @@ public struct VariantService: Sendable {
 
 extension Variant {
     func eventPayload(product: String) -> JSONValue {
+        Variant.eventPayload(id: id, sku: sku, product: product)
+    }
+
+    static func eventPayload(id: UUID, sku: String, product: String) -> JSONValue {
         .object(["id": .string(id.uuidString.lowercased()), "sku": .string(sku), "product": .string(product)])
+    }
+}
+
+extension VariantService.Checked {
+    /// The audit value of the variant these checked values create (as `Variant.auditValue` reads it
+    /// back: a new key pool holds no keys yet).
+    var auditValue: JSONValue {
+        let stock: JSONValue
+        switch inventory {
+        case .none: stock = .null
+        case .count: stock = quantity.map { .integer(Int64($0)) } ?? .null
+        case .keys: stock = .integer(0)
+        }
+        var delivery = JSONValue.null
+        if case .object(let members) = deliveryData, let method = members["method"] { delivery = method }
+        return .object(["sku": .string(sku), "attributes": .object(values), "price": price.json, "inventory": .string(inventory.rawValue),
+                        "stock": stock, "delivery": delivery, "status": .string(status.rawValue)])
     }
 }
 

@@ -95,16 +95,40 @@ public final class HookRegistry: @unchecked Sendable {
             """)
     }
 
+    /// Whether any after-hook is registered at all (if not, there is nothing to deliver after commit).
+    var hasAfterHandlers: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return after.values.contains { !$0.isEmpty }
+    }
+
     /// Writes `hook`'s after-event to the outbox in the caller's transaction and announces it on
     /// `changeChannel`: both take effect only if the transaction commits. One round trip.
     func enqueueAfter(_ hook: HookName, _ tx: TenantTransaction, payload: JSONValue) throws {
-        try tx.execute("""
-            WITH event AS (
-                INSERT INTO outbox (tenant_id, event, payload) VALUES (\(tx.context.tenantID), \(hook.after), \(payload)) RETURNING id
+        try tx.execute(changeSQL(hook, tx, payload: payload))
+    }
+
+    /// Records a change in one statement: its audit line, its after-hook event and the NOTIFY. An event
+    /// no handler listens for is stored already processed (kept as a record, nothing left to deliver).
+    func changeSQL(_ hook: HookName, _ tx: TenantTransaction, payload: JSONValue, audit: SQL? = nil) -> SQL {
+        let processed: SQL = afterHandlers(hook.after).isEmpty ? "now()" : "NULL"
+        let auditCTE: SQL = audit.map { "audit AS (\($0)), " } ?? ""
+        return """
+            WITH \(auditCTE)event AS (
+                INSERT INTO outbox (tenant_id, event, payload, processed_at)
+                VALUES (\(tx.context.tenantID), \(hook.after), \(payload), \(processed)) RETURNING id
             )
             SELECT pg_notify(\(HookRegistry.changeChannel),
                              json_build_object('tenant', \(tx.context.tenantID), 'event', \(hook.after), 'id', event.id)::text)
               FROM event
-            """)
+            """
+    }
+
+    /// A change's audit line (in the store's log, as the acting user) and after-hook event, one statement.
+    func recordChange(_ hook: HookName, _ tx: TenantTransaction, payload: JSONValue, action: String, entityType: String,
+                      entityID: String?, before: JSONValue? = nil, after: JSONValue? = nil) -> SQL {
+        changeSQL(hook, tx, payload: payload, audit: AuditLog.insertSQL(
+            tenantID: tx.context.tenantID, actor: tx.context.userID, action: action, entityType: entityType,
+            entityID: entityID, before: before, after: after))
     }
 }
