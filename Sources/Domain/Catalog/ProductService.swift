@@ -152,12 +152,19 @@ public struct ProductService: Sendable {
         }
         return try catalog.write(context) { tx in
             let tenant = tx.context.tenantID
-            let type = try ProductTypeService.find(tx, slug: typeSlug)
+            // The type and whether the name's slug is taken: one round trip (the probe is repeated only if
+            // a before-hook renames the product).
+            let requestedSlug = Slug.make(from: name, maxLength: 190)
+            let lookups = try tx.connection.pipeline([
+                ProductTypeService.findSQL(tx, slug: typeSlug), ProductService.slugProbe(tx, requestedSlug),
+            ])
+            guard let typeRow = lookups[0].first else { throw NotFoundError("no product type '\(typeSlug)' in this store") }
+            let type = try ProductType(row: typeRow)
             let input = try catalog.hooks.runBefore(.productCreate, tx, data: .object([
                 "name": .string(name), "status": .string(status.rawValue), "data": data, "productType": .string(type.slug),
             ]))
             let (name, status, values) = try ProductService.checked(input, schema: type.schema, partial: false)
-            let slug = try ProductService.uniqueSlug(tx, for: name)
+            let slug = try ProductService.uniqueSlug(tx, for: name, baseTaken: (requestedSlug, lookups[1].count > 0))
             let productID = UUID()
             let metadata = JSONValue.object(values)
             let audit = Product.auditValue(name: name, slug: slug, status: status, metadata: metadata, productType: type.slug, version: 1)
@@ -174,24 +181,34 @@ public struct ProductService: Sendable {
             if let attributes = ProductService.attributesInsert(tx, productID: productID, schema: type.schema, values: values) {
                 statements.append(attributes)
             }
-            statements.append(catalog.hooks.recordChange(
-                .productCreate, tx, payload: Product.eventPayload(id: productID, slug: slug, productType: type.slug, status: status),
-                action: "product.created", entityType: "product", entityID: productID.uuidString.lowercased(), after: audit))
-            var variantStatements: [Int] = []
+            var changes = [HookRegistry.Change(
+                hook: .productCreate, payload: Product.eventPayload(id: productID, slug: slug, productType: type.slug, status: status),
+                action: "product.created", entityType: "product", entityID: productID.uuidString.lowercased(), after: audit)]
+            var variantRows: [SQL] = []
             for new in variants {
                 let hooked = try catalog.hooks.runBefore(.variantCreate, tx, data: VariantService.hookData(new, productSlug: slug))
                 let checked = try VariantService.checked(hooked, schema: type.schema, tx: tx)
                 let variantID = UUID()
-                variantStatements.append(statements.count)
-                statements.append(VariantService.insertSQL(tx, id: variantID, productID: productID, checked))
-                statements.append(catalog.hooks.recordChange(
-                    .variantCreate, tx, payload: Variant.eventPayload(id: variantID, sku: checked.sku, product: slug),
-                    action: "variant.created", entityType: "variant", entityID: variantID.uuidString.lowercased(),
-                    after: checked.auditValue))
+                variantRows.append(VariantService.valuesSQL(tx, id: variantID, productID: productID, checked))
+                changes.append(HookRegistry.Change(
+                    hook: .variantCreate, payload: Variant.eventPayload(id: variantID, sku: checked.sku, product: slug),
+                    action: "variant.created", entityType: "variant", entityID: variantID.uuidString.lowercased(), after: checked.auditValue))
             }
+            let variantStatement = variantRows.isEmpty ? nil : statements.count
+            if !variantRows.isEmpty { statements.append(VariantService.insertSQL(rows: variantRows)) }
+            statements.append(catalog.hooks.recordChanges(changes, tx))
             let results = try tx.connection.pipeline(statements)
             var product = try Product(row: results[0].single())
-            product.variants = try variantStatements.map { try Variant(row: results[$0].single()) }
+            if let variantStatement {
+                let created = try results[variantStatement].map(Variant.init(row:))
+                let order = Dictionary(uniqueKeysWithValues: created.map { ($0.id, $0) })
+                product.variants = try changes.dropFirst().map { change in
+                    guard let id = change.entityID.flatMap(UUID.init(uuidString:)), let variant = order[id] else {
+                        throw InternalError("a created variant did not come back")
+                    }
+                    return variant
+                }
+            }
             return product
         }
     }
@@ -311,9 +328,14 @@ public struct ProductService: Sendable {
     /// The base is probed alone first: `text =` is leakproof, so under RLS it bounds the unique
     /// (tenant_id, slug) index to one entry. `LIKE` is not leakproof (design §6), so the suffix query reads
     /// every slug of the store (~47 ms at 200,000 products); it runs only when the base is taken.
-    static func uniqueSlug(_ tx: TenantTransaction, for name: String) throws -> String {
+    static func uniqueSlug(_ tx: TenantTransaction, for name: String, baseTaken known: (base: String, taken: Bool)? = nil) throws -> String {
         let base = Slug.make(from: name, maxLength: 190)
-        let baseTaken = try tx.query("SELECT 1 FROM products WHERE tenant_id = \(tx.context.tenantID) AND slug = \(base)").count > 0
+        let baseTaken: Bool
+        if let known, known.base == base {
+            baseTaken = known.taken
+        } else {
+            baseTaken = try tx.query(slugProbe(tx, base)).count > 0
+        }
         if !baseTaken { return base }
         let taken = Set(try tx.query("""
             SELECT slug FROM products WHERE tenant_id = \(tx.context.tenantID) AND slug LIKE \(base + "-%")
@@ -321,6 +343,11 @@ public struct ProductService: Sendable {
         var suffix = 2
         while taken.contains("\(base)-\(suffix)") { suffix += 1 }
         return "\(base)-\(suffix)"
+    }
+
+    /// A row when `slug` is taken in the store.
+    static func slugProbe(_ tx: TenantTransaction, _ slug: String) -> SQL {
+        "SELECT 1 FROM products WHERE tenant_id = \(tx.context.tenantID) AND slug = \(slug)"
     }
 
     static func find(_ tx: TenantTransaction, slug: String, forUpdate: Bool = false) throws -> Product {

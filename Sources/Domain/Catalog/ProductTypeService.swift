@@ -173,9 +173,13 @@ public struct ProductTypeService: Sendable {
         return order.compactMap { failing[$0] }
     }
 
-    static func find(_ tx: TenantTransaction, slug: String, forUpdate: Bool = false) throws -> ProductType {
+    static func findSQL(_ tx: TenantTransaction, slug: String, forUpdate: Bool = false) -> SQL {
         let lock: SQL = forUpdate ? " FOR UPDATE" : ""
-        let rows = try tx.query("SELECT \(ProductType.columns) FROM product_types WHERE tenant_id = \(tx.context.tenantID) AND slug = \(slug)\(lock)")
+        return "SELECT \(ProductType.columns) FROM product_types WHERE tenant_id = \(tx.context.tenantID) AND slug = \(slug)\(lock)"
+    }
+
+    static func find(_ tx: TenantTransaction, slug: String, forUpdate: Bool = false) throws -> ProductType {
+        let rows = try tx.query(findSQL(tx, slug: slug, forUpdate: forUpdate))
         guard let row = rows.first else { throw NotFoundError("no product type '\(slug)' in this store") }
         return try ProductType(row: row)
     }

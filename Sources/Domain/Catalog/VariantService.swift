@@ -87,13 +87,25 @@ public struct VariantService: Sendable {
 
     /// The INSERT of a checked variant, returning it in the shape `Variant(row:)` reads.
     static func insertSQL(_ tx: TenantTransaction, id: UUID, productID: UUID, _ checked: Checked) -> SQL {
+        insertSQL(rows: [valuesSQL(tx, id: id, productID: productID, checked)])
+    }
+
+    /// The INSERT of several variants' `valuesSQL` rows, returning them in the shape `Variant(row:)` reads.
+    static func insertSQL(rows: [SQL]) -> SQL {
         """
         INSERT INTO product_variants AS v (tenant_id, id, product_id, sku, attributes, price_data, price_amount, currency,
                                            inventory_data, inventory_mode, stock_quantity, delivery_data)
-        VALUES (\(tx.context.tenantID), \(id), \(productID), \(checked.sku), \(JSONValue.object(checked.values)), \(checked.price.json),
-                \(checked.price.amount), \(checked.price.currency), \(checked.inventoryData), \(checked.inventory.rawValue),
-                \(checked.quantity), \(checked.deliveryData))
+        VALUES \(SQL.join(rows, with: ", "))
         RETURNING \(Variant.columns)
+        """
+    }
+
+    /// One variant's row of values for `insertSQL(rows:)`.
+    static func valuesSQL(_ tx: TenantTransaction, id: UUID, productID: UUID, _ checked: Checked) -> SQL {
+        """
+        (\(tx.context.tenantID), \(id), \(productID), \(checked.sku), \(JSONValue.object(checked.values)), \(checked.price.json),
+         \(checked.price.amount), \(checked.price.currency), \(checked.inventoryData), \(checked.inventory.rawValue),
+         \(checked.quantity), \(checked.deliveryData))
         """
     }
 

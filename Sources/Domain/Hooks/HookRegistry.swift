@@ -124,6 +124,40 @@ public final class HookRegistry: @unchecked Sendable {
             """
     }
 
+    /// One change to record: its after-hook event and its audit line.
+    struct Change {
+        var hook: HookName
+        var payload: JSONValue
+        var action: String
+        var entityType: String
+        var entityID: String?
+        var before: JSONValue? = nil
+        var after: JSONValue? = nil
+    }
+
+    /// Several changes' audit lines, events and NOTIFYs in one statement (multi-row inserts).
+    func recordChanges(_ changes: [Change], _ tx: TenantTransaction) -> SQL {
+        let tenant = tx.context.tenantID
+        let audits: [SQL] = changes.map { change in
+            "(\(tenant), \(tx.context.userID), \(change.action), \(change.entityType), \(change.entityID), \(change.before.map(AuditLog.redacted)), \(change.after.map(AuditLog.redacted)))"
+        }
+        let events: [SQL] = changes.map { change in
+            let processed: SQL = afterHandlers(change.hook.after).isEmpty ? "now()" : "NULL"
+            return "(\(tenant), \(change.hook.after), \(change.payload), \(processed))"
+        }
+        return """
+            WITH audit AS (
+                INSERT INTO audit_log (tenant_id, actor_user_id, action, entity_type, entity_id, before, after)
+                VALUES \(SQL.join(audits, with: ", "))
+            ), event AS (
+                INSERT INTO outbox (tenant_id, event, payload, processed_at) VALUES \(SQL.join(events, with: ", ")) RETURNING id, event
+            )
+            SELECT pg_notify(\(HookRegistry.changeChannel),
+                             json_build_object('tenant', \(tenant), 'event', event.event, 'id', event.id)::text)
+              FROM event
+            """
+    }
+
     /// A change's audit line (in the store's log, as the acting user) and after-hook event, one statement.
     func recordChange(_ hook: HookName, _ tx: TenantTransaction, payload: JSONValue, action: String, entityType: String,
                       entityID: String?, before: JSONValue? = nil, after: JSONValue? = nil) -> SQL {
