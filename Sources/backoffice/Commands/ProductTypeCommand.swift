@@ -60,6 +60,7 @@ struct ProductTypeCommand: ParsableCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check a product type file without saving it (no store needed).")
         @Argument(help: "The product type file (JSON).") var file: String
+        @Option(help: "Accepted like every catalog command's, but not needed: validation reads no store.") var tenant: String?
         @OptionGroup var options: OutputOptions
 
         func run() throws {
