@@ -19,7 +19,8 @@ import Foundation
 /// `runFigures`.
 enum FigureCatalog {
     static let catalogNames = [ProductCreateBenchmark.figureName, ProductFilterBenchmark.figureName, KeyImportBenchmark.figureName]
-    static let names = RoundTripBenchmarks.names + catalogNames
+    static let orderNames = [OrderPlaceBenchmark.figureName, DeliveryQueueBenchmark.figureName, OrderListBenchmark.figureName]
+    static let names = RoundTripBenchmarks.names + catalogNames + orderNames
 }
 
 /// What the command line asked for.
@@ -39,7 +40,8 @@ struct BenchOptions {
         usage: backoffice-bench [--count N] [--rounds N] [--warmup N] [--slice N] [--figure NAME]…
                                 [--profile ours|raw] [--cpu N | --no-pin] [--verbose]
           --count N     transactions per side per round (default 2000; product_create_10attr_3var
-                        uses a fifth, product_filter_200k times count/2 pages per side)
+                        uses a fifth, product_filter_200k times count/2 pages per side; order_place_and_pay
+                        a fifth, delivery_claim_deliver_2clients half, order_list_1m count/8 pages per depth)
           --rounds N    measured rounds; the best round of each side is reported (default 3;
                         keys_import_100k imports 100,000 keys per side per round)
           --warmup N    unmeasured transactions per side before the first round (default 300)
@@ -179,7 +181,7 @@ func runFigures(_ options: BenchOptions, settings: BenchSettings, database: Benc
             try run(figure)
         }
     }
-    let catalogFigures = wanted.filter(FigureCatalog.catalogNames.contains)
+    let catalogFigures = wanted.filter { FigureCatalog.catalogNames.contains($0) || FigureCatalog.orderNames.contains($0) }
     guard !catalogFigures.isEmpty else { return }
     let setup = try CatalogSetup(database)
     defer { setup.close() }
@@ -188,6 +190,9 @@ func runFigures(_ options: BenchOptions, settings: BenchSettings, database: Benc
         case ProductCreateBenchmark.figureName: try run(ProductCreateBenchmark(setup: setup).figure)
         case ProductFilterBenchmark.figureName: try run(ProductFilterBenchmark(setup: setup))
         case KeyImportBenchmark.figureName: try run(KeyImportBenchmark(setup: setup))
+        case OrderPlaceBenchmark.figureName: try run(OrderPlaceBenchmark(setup: setup).figure)
+        case DeliveryQueueBenchmark.figureName: try run(DeliveryQueueBenchmark(setup: setup, settings: settings))
+        case OrderListBenchmark.figureName: try run(OrderListBenchmark(setup: setup))
         default: throw BenchError("no figure named \(name)")
         }
     }

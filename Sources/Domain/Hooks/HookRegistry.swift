@@ -90,9 +90,12 @@ public final class HookRegistry: @unchecked Sendable {
 
     /// Announces a change that has no after-hook (a delivery claimed, say) on `changeChannel`, at commit.
     static func announce(_ tx: TenantTransaction, event: String, id: UUID) throws {
-        try tx.execute("""
-            SELECT pg_notify(\(changeChannel), json_build_object('tenant', \(tx.context.tenantID), 'event', \(event), 'id', \(id))::text)
-            """)
+        try tx.execute(announceSQL(tx, event: event, id: id))
+    }
+
+    /// The statement of `announce`, for callers that pipeline it with others.
+    static func announceSQL(_ tx: TenantTransaction, event: String, id: UUID) -> SQL {
+        "SELECT pg_notify(\(changeChannel), json_build_object('tenant', \(tx.context.tenantID), 'event', \(event), 'id', \(id))::text)"
     }
 
     /// Whether any after-hook is registered at all (if not, there is nothing to deliver after commit).

@@ -101,9 +101,7 @@ public struct DeliveryService: Sendable {
 
     /// Moves a `fulfilling` order to `fulfilled` when all its deliveries are delivered.
     private func completeIfDelivered(_ tx: TenantTransaction, order: Order) throws {
-        let open: Int = try tx.query("""
-            SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = \(tx.context.tenantID) AND order_id = \(order.id) AND status <> 'delivered'
-            """).single().decode("n")
+        let open: Int = try tx.query(openDeliveriesSQL(tx, orderID: order.id)).single().decode("n")
         if open == 0 && order.status == .fulfilling {
             try OrderService.move(tx, hooks: catalog.hooks, order, to: .fulfilled)
         }
@@ -111,16 +109,20 @@ public struct DeliveryService: Sendable {
 
     // MARK: - The manual queue
 
-    /// Claims whose time ran out go back to the queue.
-    private func releaseExpiredClaims(_ tx: TenantTransaction) throws {
-        let released = try tx.query("""
+    /// Claims whose time ran out go back to the queue (each announced).
+    private func releaseExpiredClaimsSQL(_ tx: TenantTransaction) -> SQL {
+        """
+        WITH released AS (
             UPDATE deliveries SET status = 'pending', claimed_by = NULL, claimed_at = NULL, version = version + 1,
                    error_log = error_log || jsonb_build_array(jsonb_build_object('at', now(), 'by', claimed_by, 'reason', 'claim expired'))
              WHERE tenant_id = \(tx.context.tenantID) AND status = 'processing'
                AND claimed_at < now() - make_interval(secs => \(claimTimeout))
             RETURNING id
-            """)
-        for row in released { try HookRegistry.announce(tx, event: "delivery_released", id: try row.decode("id")) }
+        )
+        SELECT pg_notify(\(HookRegistry.changeChannel),
+                         json_build_object('tenant', \(tx.context.tenantID), 'event', 'delivery_released', 'id', released.id)::text)
+          FROM released
+        """
     }
 
     /// The pending deliveries, oldest first (and, with `includeClaimed`, those being worked on).
@@ -130,13 +132,15 @@ public struct DeliveryService: Sendable {
         if limit < 1 || limit > 500 { validator.fail("limit", "range", "limit must be between 1 and 500 (got \(limit))") }
         try validator.check()
         return try catalog.database.withTenant(context) { tx in
-            try releaseExpiredClaims(tx)
             let statuses = includeClaimed ? ["pending", "processing"] : ["pending"]
-            return try tx.query("""
+            return try tx.connection.pipeline([
+                releaseExpiredClaimsSQL(tx),
+                """
                 SELECT \(Delivery.columns) FROM \(Delivery.source)
                  WHERE d.tenant_id = \(tx.context.tenantID) AND d.status = ANY(\(statuses))
                  ORDER BY d.created_at, d.id LIMIT \(limit)
-                """).map(Delivery.init(row:))
+                """,
+            ])[1].map(Delivery.init(row:))
         }
     }
 
@@ -144,21 +148,31 @@ public struct DeliveryService: Sendable {
     public func claim(_ context: TenantContext) throws -> Delivery? {
         try context.require(.deliveriesFulfil)
         return try catalog.database.withTenant(context) { tx in
-            try releaseExpiredClaims(tx)
             let tenant = tx.context.tenantID
-            let claimed = try tx.query("""
-                UPDATE deliveries SET status = 'processing', claimed_by = \(tx.context.userID), claimed_at = now(),
-                       attempts = attempts + 1, version = version + 1
-                 WHERE tenant_id = \(tenant) AND id = (
-                       SELECT id FROM deliveries WHERE tenant_id = \(tenant) AND status = 'pending'
-                        ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING id
-                """)
-            guard let row = claimed.first else { return nil }
-            let id: UUID = try row.decode("id")
-            try AuditLog.record(tx, action: "delivery.claimed", entityType: "delivery", entityID: id.uuidString.lowercased())
-            try HookRegistry.announce(tx, event: "delivery_claimed", id: id)
-            return try find(tx, id: id)
+            // Expired claims back to the queue, then the oldest pending one claimed, audited and announced:
+            // one round trip.
+            let results = try tx.connection.pipeline([
+                releaseExpiredClaimsSQL(tx),
+                """
+                WITH claimed AS (
+                    UPDATE deliveries SET status = 'processing', claimed_by = \(tx.context.userID), claimed_at = now(),
+                           attempts = attempts + 1, version = version + 1
+                     WHERE tenant_id = \(tenant) AND id = (
+                           SELECT id FROM deliveries WHERE tenant_id = \(tenant) AND status = 'pending'
+                            ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                    RETURNING id
+                ), audit AS (
+                    INSERT INTO audit_log (tenant_id, actor_user_id, action, entity_type, entity_id)
+                    SELECT \(tenant), \(tx.context.userID), 'delivery.claimed', 'delivery', claimed.id::text FROM claimed
+                )
+                SELECT claimed.id,
+                       pg_notify(\(HookRegistry.changeChannel),
+                                 json_build_object('tenant', \(tenant), 'event', 'delivery_claimed', 'id', claimed.id)::text) AS notified
+                  FROM claimed
+                """,
+            ])
+            guard let row = results[1].first else { return nil }
+            return try find(tx, id: try row.decode("id"))
         }
     }
 
@@ -177,18 +191,30 @@ public struct DeliveryService: Sendable {
             var data: [String: JSONValue] = ["kind": .string(delivery.kind)]
             if let reason = delivery.reason { data["reason"] = .string(reason) }
             if let note { data["note"] = .string(note.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            try tx.execute("""
+            // The update, its audit line and announcement, the item's status, the order (locked) and what
+            // is still open: one round trip.
+            let results = try tx.connection.pipeline([
+                """
                 UPDATE deliveries SET status = 'delivered', delivered_at = now(), delivery_data = \(JSONValue.object(data)),
                        value_ciphertext = \(sealed?.ciphertext), value_key_id = \(sealed?.keyID), version = version + 1
                  WHERE tenant_id = \(tx.context.tenantID) AND id = \(id)
-                """)
-            try AuditLog.record(tx, action: "delivery.delivered", entityType: "delivery", entityID: id.uuidString.lowercased(),
-                                after: .object(["order": .integer(delivery.orderNumber), "sku": .string(delivery.sku),
-                                                "value": sealed == nil ? .null : .string("[sealed]"), "note": note.map(JSONValue.string) ?? .null]))
-            try HookRegistry.announce(tx, event: "delivery_delivered", id: id)
-            try updateItemStatus(tx, itemID: delivery.orderItemID)
-            try completeIfDelivered(tx, order: try OrderService.find(tx, id: delivery.orderID, forUpdate: true))
-            return try find(tx, id: id)
+                """,
+                AuditLog.insertSQL(tenantID: tx.context.tenantID, actor: tx.context.userID, action: "delivery.delivered",
+                                   entityType: "delivery", entityID: id.uuidString.lowercased(), before: nil,
+                                   after: .object(["order": .integer(delivery.orderNumber), "sku": .string(delivery.sku),
+                                                   "value": sealed == nil ? .null : .string("[sealed]"), "note": note.map(JSONValue.string) ?? .null])),
+                HookRegistry.announceSQL(tx, event: "delivery_delivered", id: id),
+                itemStatusSQL(tx, orderID: delivery.orderID, itemID: delivery.orderItemID),
+                "SELECT \(Order.columns) FROM orders o WHERE o.tenant_id = \(tx.context.tenantID) AND o.id = \(delivery.orderID) FOR UPDATE",
+                openDeliveriesSQL(tx, orderID: delivery.orderID),
+                "SELECT \(Delivery.columns) FROM \(Delivery.source) WHERE d.tenant_id = \(tx.context.tenantID) AND d.id = \(id)",
+            ])
+            let order = try Order(row: results[4].single())
+            let open: Int = try results[5].single().decode("n")
+            if open == 0 && order.status == .fulfilling {
+                try OrderService.move(tx, hooks: catalog.hooks, order, to: .fulfilled)
+            }
+            return try Delivery(row: results[6].single())
         }
     }
 
@@ -208,7 +234,7 @@ public struct DeliveryService: Sendable {
             try AuditLog.record(tx, action: "delivery.failed", entityType: "delivery", entityID: id.uuidString.lowercased(),
                                 after: .object(["order": .integer(delivery.orderNumber), "reason": .string(reason)]))
             try HookRegistry.announce(tx, event: "delivery_failed", id: id)
-            try updateItemStatus(tx, itemID: delivery.orderItemID)
+            try updateItemStatus(tx, orderID: delivery.orderID, itemID: delivery.orderItemID)
             return try find(tx, id: id)
         }
     }
@@ -232,16 +258,27 @@ public struct DeliveryService: Sendable {
         return delivery
     }
 
-    private func updateItemStatus(_ tx: TenantTransaction, itemID: UUID) throws {
-        try tx.execute("""
+    /// How many of an order's deliveries are not delivered yet (column `n`).
+    private func openDeliveriesSQL(_ tx: TenantTransaction, orderID: UUID) -> SQL {
+        "SELECT count(*)::int AS n FROM deliveries WHERE tenant_id = \(tx.context.tenantID) AND order_id = \(orderID) AND status <> 'delivered'"
+    }
+
+    private func updateItemStatus(_ tx: TenantTransaction, orderID: UUID, itemID: UUID) throws {
+        try tx.execute(itemStatusSQL(tx, orderID: orderID, itemID: itemID))
+    }
+
+    /// Sets an item's delivery status from its deliveries. The order id lets the (tenant_id, order_id,
+    /// order_item_id) index bound the read; without it every delivery of the store is read.
+    private func itemStatusSQL(_ tx: TenantTransaction, orderID: UUID, itemID: UUID) -> SQL {
+        return """
             UPDATE order_items i SET delivery_status = s.status
               FROM (SELECT CASE WHEN bool_and(status = 'delivered') THEN 'delivered'
                                 WHEN bool_or(status = 'delivered') THEN 'partial'
                                 WHEN bool_and(status = 'failed') THEN 'failed'
                                 ELSE 'pending' END AS status
-                      FROM deliveries WHERE tenant_id = \(tx.context.tenantID) AND order_item_id = \(itemID)) s
+                      FROM deliveries WHERE tenant_id = \(tx.context.tenantID) AND order_id = \(orderID) AND order_item_id = \(itemID)) s
              WHERE i.tenant_id = \(tx.context.tenantID) AND i.id = \(itemID)
-            """)
+            """
     }
 
     /// Reveals what a delivery handed over (a key from a pool or a sealed value); needs `keys.reveal`, audited.
