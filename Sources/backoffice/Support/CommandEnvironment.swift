@@ -37,7 +37,18 @@ struct CommandEnvironment {
 
     var orders: OrderService { OrderService(catalog: catalog) }
     func payments() throws -> PaymentService { PaymentService(catalog: catalog, box: try secretBox()) }
-    func deliveries() throws -> DeliveryService { DeliveryService(catalog: catalog, box: try secretBox()) }
+    /// The delivery queue; `BACKOFFICE_CLAIM_TIMEOUT_MINUTES` sets how long a claim lasts (default 15).
+    func deliveries() throws -> DeliveryService {
+        var timeout: TimeInterval = 15 * 60
+        if let text = ProcessInfo.processInfo.environment["BACKOFFICE_CLAIM_TIMEOUT_MINUTES"], !text.isEmpty {
+            guard let minutes = Double(text), minutes > 0, minutes <= 24 * 60 else {
+                throw ValidationError(issues: [FieldIssue(field: "BACKOFFICE_CLAIM_TIMEOUT_MINUTES", rule: "range",
+                                                          message: "BACKOFFICE_CLAIM_TIMEOUT_MINUTES must be minutes between 0 and 1440 (got '\(text)')")])
+            }
+            timeout = minutes * 60
+        }
+        return DeliveryService(catalog: catalog, box: try secretBox(), claimTimeout: timeout)
+    }
 
     /// The sealing box over the master key ring.
     func secretBox() throws -> SecretBox {
