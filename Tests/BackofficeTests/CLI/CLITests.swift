@@ -4,61 +4,7 @@ import Testing
 /// The scripted CLI through the real `backoffice` binary, against a test database: the exact command
 /// forms and the JSON envelope that users' scripts depend on.
 @Suite struct CLITests {
-    /// Runs the built `backoffice` beside the test bundle with its own config directory and database.
-    struct CLI {
-        let environment: [String: String]
-        let configDirectory: String
-
-        init(_ db: TestDatabase) throws {
-            configDirectory = NSTemporaryDirectory() + "bo-cli-\(UUID().uuidString.prefix(8))"
-            try FileManager.default.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
-            environment = [
-                "BACKOFFICE_DATABASE_URL": try db.appConninfo,
-                "BACKOFFICE_OWNER_DATABASE_URL": try db.ownerConninfo,
-                "XDG_CONFIG_HOME": configDirectory,
-                "HOME": configDirectory,
-                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            ]
-        }
-
-        static var binary: String {
-            let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            // swift-testing on Linux runs `<build dir>/BackofficePackageTests.xctest`; the executable is beside it.
-            return directory.appendingPathComponent("backoffice").path
-        }
-
-        struct Result {
-            var status: Int32
-            var stdout: String
-            var stderr: String
-
-            /// stdout as the JSON envelope.
-            var envelope: [String: Any] {
-                (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
-            }
-        }
-
-        @discardableResult
-        func run(_ arguments: String..., stdin: String? = nil, extra: [String: String] = [:]) throws -> Result {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLI.binary)
-            process.arguments = arguments
-            process.environment = environment.merging(extra) { $1 }
-            let output = Pipe(), errors = Pipe(), input = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            process.standardInput = input
-            try process.run()
-            if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-            try input.fileHandleForWriting.close()
-            let out = output.fileHandleForReading.readDataToEndOfFile()
-            let err = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
-        }
-
-        func cleanUp() { try? FileManager.default.removeItem(atPath: configDirectory) }
-    }
+    typealias CLI = BackofficeCLI
 
     @Test func aNewUsersWalkthroughShowsStaffOnlyTheirStore() throws {
         try #require(FileManager.default.isExecutableFile(atPath: CLI.binary), "build the backoffice executable first (swift build)")

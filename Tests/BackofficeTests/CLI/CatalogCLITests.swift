@@ -6,112 +6,7 @@ import Testing
 /// Issue 4 through the real `backoffice` binary: product types, products, variants and license keys,
 /// and bad input refused with the JSON envelope and nothing written.
 @Suite struct CatalogCLITests {
-    /// Runs the built `backoffice` beside the test bundle with its own config directory, database and
-    /// master key file (a copy of `CLITests.CLI`, plus the key file).
-    private struct CLI {
-        let environment: [String: String]
-        let configDirectory: String
-        let keyDirectory: String
-
-        init(_ db: TestDatabase) throws {
-            configDirectory = NSTemporaryDirectory() + "bo-catalog-cli-\(UUID().uuidString.prefix(8))"
-            try FileManager.default.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
-            // A 0600 key file with two keys: created, then rotated (the newer one seals).
-            keyDirectory = try KeyVaultScratch.make()
-            _ = try MasterKeyring.loadOrCreateDefault(dataDirectory: keyDirectory)
-            let keyFile = keyDirectory + "/" + MasterKeyring.defaultFileName
-            try MasterKeyring.appendNewKey(path: keyFile)
-            environment = [
-                "BACKOFFICE_DATABASE_URL": try db.appConninfo,
-                "BACKOFFICE_OWNER_DATABASE_URL": try db.ownerConninfo,
-                MasterKeyring.keyFileVariable: keyFile,
-                "XDG_CONFIG_HOME": configDirectory,
-                "HOME": configDirectory,
-                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            ]
-        }
-
-        static var binary: String {
-            let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            return directory.appendingPathComponent("backoffice").path
-        }
-
-        struct Result {
-            var status: Int32
-            var stdout: String
-            var stderr: String
-
-            /// stdout as the JSON envelope (null when it is not JSON).
-            var envelope: JSONValue { (try? JSONValue(parsing: stdout)) ?? .null }
-            var data: JSONValue { envelope["data"] ?? .null }
-            var statusCode: Int64? { if case .integer(let code)? = envelope["statusCode"] { code } else { nil } }
-            var succeeded: Bool { status == 0 && envelope["success"] == .bool(true) }
-            /// `field.rule` of each issue in the envelope.
-            var issues: [String] {
-                guard case .array(let items)? = envelope["issues"] else { return [] }
-                return items.compactMap { item in
-                    guard case .string(let field)? = item["field"], case .string(let rule)? = item["rule"] else { return nil }
-                    return "\(field).\(rule)"
-                }
-            }
-        }
-
-        @discardableResult
-        func run(_ arguments: String..., stdin: String? = nil) throws -> Result {
-            try run(arguments, stdin: stdin)
-        }
-
-        func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLI.binary)
-            process.arguments = arguments
-            process.environment = environment
-            let output = Pipe(), errors = Pipe(), input = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            process.standardInput = input
-            try process.run()
-            if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-            try input.fileHandleForWriting.close()
-            // Read both pipes at once, so a large stderr cannot stall the child while stdout is read.
-            let errorData = ErrorData()
-            let group = DispatchGroup()
-            group.enter()
-            DispatchQueue.global().async {
-                errorData.set(errors.fileHandleForReading.readDataToEndOfFile())
-                group.leave()
-            }
-            let out = output.fileHandleForReading.readDataToEndOfFile()
-            group.wait()
-            process.waitUntilExit()
-            return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                          stderr: String(decoding: errorData.get(), as: UTF8.self))
-        }
-
-        final class ErrorData: @unchecked Sendable {
-            private let lock = NSLock()
-            private var data = Data()
-            func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
-            func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
-        }
-
-        func login(_ email: String) throws {
-            let result = try run("login", "--email", email, "--password-stdin", stdin: IdentityWorld.password + "\n")
-            #expect(result.status == 0, "login \(email): \(result.stderr)")
-        }
-
-        /// Writes `text` to a file in the config directory and returns its path.
-        func file(_ name: String, _ text: String) throws -> String {
-            let path = configDirectory + "/" + name
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-            return path
-        }
-
-        func cleanUp() {
-            try? FileManager.default.removeItem(atPath: configDirectory)
-            try? FileManager.default.removeItem(atPath: keyDirectory)
-        }
-    }
+    typealias CLI = BackofficeCLI
 
     /// A store `shop` with an owner and a staff member, and the CLI signed in as the owner.
     private static func withShop(_ body: (IdentityWorld, CLI) throws -> Void) throws {
@@ -122,7 +17,7 @@ import Testing
             _ = try world.member(.staff, in: "shop", email: "staff@shop.test")
             let cli = try CLI(world.testDatabase)
             defer { cli.cleanUp() }
-            try cli.login("owner@shop.test")
+            try cli.login("owner@shop.test", password: IdentityWorld.password)
             try body(world, cli)
         }
     }
@@ -136,7 +31,7 @@ import Testing
     }
 
     private static func slugs(_ result: CLI.Result) -> [String] {
-        guard case .array(let products)? = result.data["products"] else { return [] }
+        guard case .array(let products)? = result.jsonData["products"] else { return [] }
         return products.compactMap { if case .string(let slug)? = $0["slug"] { slug } else { nil } }
     }
 
@@ -147,15 +42,15 @@ import Testing
             let gameFile = try cli.file("game.json", CatalogWorld.gameDefinitionText)
             let created = try cli.run("product-type", "import", gameFile, "--tenant", "shop", "--json")
             #expect(created.succeeded, "\(created.stdout)\(created.stderr)")
-            #expect(created.envelope["message"] == .string("created product type game (schema version 1)"))
-            #expect(created.data["slug"] == .string("game"))
-            #expect(created.data["schemaVersion"] == .integer(1))
+            #expect(created.json["message"] == .string("created product type game (schema version 1)"))
+            #expect(created.jsonData["slug"] == .string("game"))
+            #expect(created.jsonData["schemaVersion"] == .integer(1))
 
             let renamed = try cli.file("renamed.json", CatalogWorld.gameDefinitionText.replacingOccurrences(of: #""name": "Game""#, with: #""name": "Games""#))
             let updated = try cli.run("product-type", "import", renamed, "--tenant", "shop", "--json")
-            #expect(updated.envelope["message"] == .string("updated product type game (schema version 1)"))
-            #expect(updated.data["name"] == .string("Games"))
-            #expect(updated.data["version"] == .integer(2))
+            #expect(updated.json["message"] == .string("updated product type game (schema version 1)"))
+            #expect(updated.jsonData["name"] == .string("Games"))
+            #expect(updated.jsonData["version"] == .integer(2))
 
             // Export prints an importable file that re-imports unchanged.
             let exported = try cli.run("product-type", "export", "game", "--tenant", "shop")
@@ -163,18 +58,18 @@ import Testing
             let definition = try JSONValue(parsing: exported.stdout)
             #expect(definition == (try CatalogWorld.gameDefinition { $0["name"] = .string("Games") }).json)
             let exportedJSON = try cli.run("product-type", "export", "game", "--tenant", "shop", "--json")
-            #expect(exportedJSON.data == definition)
+            #expect(exportedJSON.jsonData == definition)
             let reimported = try cli.run("product-type", "import", try cli.file("exported.json", exported.stdout), "--tenant", "shop", "--json")
             #expect(reimported.succeeded)
-            #expect(reimported.data["schemaVersion"] == .integer(1))
-            #expect(reimported.data["schema"] == definition["schema"])
+            #expect(reimported.jsonData["schemaVersion"] == .integer(1))
+            #expect(reimported.jsonData["schema"] == definition["schema"])
 
             let validated = try cli.run("product-type", "validate", gameFile)
             #expect(validated.status == 0)
             #expect(validated.stdout.contains("valid product type game with 14 fields"))
 
             let list = try cli.run("product-type", "list", "--tenant", "shop", "--json")
-            guard case .array(let types) = list.data else { Issue.record("list: \(list.stdout)"); return }
+            guard case .array(let types) = list.jsonData else { Issue.record("list: \(list.stdout)"); return }
             #expect(types.map { $0["slug"] } == [.string("game")])
             let table = try cli.run("product-type", "list", "--tenant", "shop")
             #expect(table.stdout.contains("game") && table.stdout.contains("v1"))
@@ -195,7 +90,7 @@ import Testing
             let before = try Self.counts(world)
             let refused = try cli.run("product-type", "import", stricter, "--tenant", "shop", "--json")
             #expect(refused.statusCode == 409)
-            if case .string(let message)? = refused.envelope["error"] {
+            if case .string(let message)? = refused.json["error"] {
                 #expect(message.contains("half-life (players: max)"))
                 #expect(!message.contains("portal-2"))
             } else {
@@ -204,13 +99,13 @@ import Testing
             #expect(try Self.counts(world) == before)
             let forced = try cli.run("product-type", "import", stricter, "--force", "--tenant", "shop", "--json")
             #expect(forced.succeeded)
-            #expect(forced.data["schemaVersion"] == .integer(2))
+            #expect(forced.jsonData["schemaVersion"] == .integer(2))
             #expect(try world.count("products", where: "slug = 'portal-2' AND schema_version = 2") == 1)
             #expect(try world.count("products", where: "slug = 'half-life' AND schema_version = 1") == 1)
 
             // Fulfilment clerks may not read the catalog.
             _ = try world.member(.fulfilment, in: "shop", email: "clerk@shop.test")
-            try cli.login("clerk@shop.test")
+            try cli.login("clerk@shop.test", password: IdentityWorld.password)
             let forbidden = try cli.run("product-type", "list", "--tenant", "shop", "--json")
             #expect(forbidden.statusCode == 403)
             let forbiddenImport = try cli.run("product-type", "import", gameFile, "--tenant", "shop", "--json")
@@ -229,10 +124,10 @@ import Testing
             }
             let portal = try create("Portal 2", #"{"title": "Portal 2", "platform": "steam", "players": 7}"#)
             #expect(portal.succeeded, "\(portal.stdout)")
-            #expect(portal.data["slug"] == .string("portal-2"))
-            #expect(portal.data["metadata"] == .object(["title": .string("Portal 2"), "platform": .string("steam"), "players": .integer(7)]))
-            #expect(try create("Portal 2", #"{"title": "Portal 2 again", "platform": "epic", "players": 7}"#).data["slug"] == .string("portal-2-2"))
-            #expect(try create("Dota", #"{"title": "Dota 2", "platform": "steam", "players": 10}"#).data["slug"] == .string("dota"))
+            #expect(portal.jsonData["slug"] == .string("portal-2"))
+            #expect(portal.jsonData["metadata"] == .object(["title": .string("Portal 2"), "platform": .string("steam"), "players": .integer(7)]))
+            #expect(try create("Portal 2", #"{"title": "Portal 2 again", "platform": "epic", "players": 7}"#).jsonData["slug"] == .string("portal-2-2"))
+            #expect(try create("Dota", #"{"title": "Dota 2", "platform": "steam", "players": 10}"#).jsonData["slug"] == .string("dota"))
             #expect(try world.count("product_attributes", where: "attribute_key = 'players' AND value_text = '7'") == 2)
 
             func list(_ arguments: String...) throws -> CLI.Result {
@@ -256,21 +151,21 @@ import Testing
             // Keyset pages.
             let first = try list("--limit", "2")
             #expect(Self.slugs(first) == ["dota", "portal-2-2"])
-            guard case .string(let cursor)? = first.data["nextCursor"] else { Issue.record("no cursor: \(first.stdout)"); return }
+            guard case .string(let cursor)? = first.jsonData["nextCursor"] else { Issue.record("no cursor: \(first.stdout)"); return }
             let second = try list("--limit", "2", "--after", cursor)
             #expect(Self.slugs(second) == ["portal-2"])
-            #expect((second.data["nextCursor"] ?? .null) == .null)
+            #expect((second.jsonData["nextCursor"] ?? .null) == .null)
             let human = try cli.run("product", "list", "--tenant", "shop", "--limit", "2")
             #expect(human.stdout.contains("more: --after \(cursor)"))
 
             let updated = try cli.run("product", "update", "portal-2", "--data", #"{"platform": null, "rating": 9.5}"#, "--expect-version", "1",
                                       "--tenant", "shop", "--json")
-            #expect(updated.data["version"] == .integer(2))
-            #expect(updated.data["metadata"] == .object(["title": .string("Portal 2"), "players": .integer(7), "rating": .number(9.5)]))
+            #expect(updated.jsonData["version"] == .integer(2))
+            #expect(updated.jsonData["metadata"] == .object(["title": .string("Portal 2"), "players": .integer(7), "rating": .number(9.5)]))
             let stale = try cli.run("product", "update", "portal-2", "--name", "Portal Two", "--expect-version", "1", "--tenant", "shop", "--json")
             #expect(stale.statusCode == 409)
             let archived = try cli.run("product", "archive", "portal-2-2", "--tenant", "shop", "--json")
-            #expect(archived.data["status"] == .string("archived"))
+            #expect(archived.jsonData["status"] == .string("archived"))
             #expect(Self.slugs(try list("--status", "archived")) == ["portal-2-2"])
 
             // Variants: prices by the currency's exponent.
@@ -281,7 +176,7 @@ import Testing
             for (sku, price, currency, minor) in [("P2-EUR", "19.99", "EUR", Int64(1999)), ("P2-JPY", "500", "JPY", 500), ("P2-KWD", "1.234", "KWD", 1234)] {
                 let created = try variant(sku, price, currency, "--data", #"{"region": "eu"}"#)
                 #expect(created.succeeded, "\(sku): \(created.stdout)")
-                #expect(created.data["price"] == .object(["amount": .integer(minor), "currency": .string(currency)]))
+                #expect(created.jsonData["price"] == .object(["amount": .integer(minor), "currency": .string(currency)]))
             }
             for (price, currency) in [("19.999", "EUR"), ("1.5", "JPY")] {
                 let refused = try variant("P2-BAD", price, currency)
@@ -289,14 +184,14 @@ import Testing
                 #expect(refused.issues == ["price.decimals"])
             }
             let counted = try variant("P2-BOX", "30", "EUR", "--inventory", "count", "--quantity", "3", "--delivery", "manual")
-            #expect(counted.data["stock"] == .integer(3))
-            #expect(counted.data["deliveryMethod"] == .string("manual"))
+            #expect(counted.jsonData["stock"] == .integer(3))
+            #expect(counted.jsonData["deliveryMethod"] == .string("manual"))
             let shown = try cli.run("product", "show", "portal-2", "--tenant", "shop")
             #expect(shown.stdout.contains("P2-EUR") && shown.stdout.contains("19.99 EUR") && shown.stdout.contains("1.234 KWD"))
             let changed = try cli.run("variant", "update", "--sku", "P2-EUR", "--price", "17.50", "--data", #"{"edition": "Gold"}"#,
                                       "--tenant", "shop", "--json")
-            #expect(changed.data["attributes"] == .object(["region": .string("eu"), "edition": .string("Gold")]))
-            #expect(changed.data["price"] == .object(["amount": .integer(1750), "currency": .string("EUR")]))
+            #expect(changed.jsonData["attributes"] == .object(["region": .string("eu"), "edition": .string("Gold")]))
+            #expect(changed.jsonData["price"] == .object(["amount": .integer(1750), "currency": .string("EUR")]))
         }
     }
 
@@ -314,8 +209,8 @@ import Testing
             let plain = try cli.file("keys.txt", "AAAA-BBBB-CCCC-0001\nAAAA-BBBB-CCCC-0002\n\nAAAA-BBBB-CCCC-0001\n")
             let imported = try cli.run("keys", "import", "--sku", "P2-KEY", plain, "--tenant", "shop", "--json")
             #expect(imported.succeeded, "\(imported.stdout)\(imported.stderr)")
-            #expect(imported.data["imported"] == .integer(2))
-            #expect(imported.data["duplicateLinesInFile"] == .array([.integer(4)]))
+            #expect(imported.jsonData["imported"] == .integer(2))
+            #expect(imported.jsonData["duplicateLinesInFile"] == .array([.integer(4)]))
             let csv = try cli.file("keys.csv", "order,key\n1,\"AAAA-BBBB-CCCC-0002\"\n2,\"KEY, WITH \"\"QUOTES\"\"\"\n")
             let again = try cli.run("keys", "import", "--sku", "P2-KEY", csv, "--tenant", "shop")
             #expect(again.status == 0)
@@ -323,7 +218,7 @@ import Testing
             #expect(again.stdout.contains("skipped 1 already in the pool (lines 2)"))
 
             let count = try cli.run("keys", "count", "--sku", "P2-KEY", "--tenant", "shop", "--json")
-            #expect(count.data == .object(["available": .integer(3), "reserved": .integer(0), "delivered": .integer(0), "revoked": .integer(0)]))
+            #expect(count.jsonData == .object(["available": .integer(3), "reserved": .integer(0), "delivered": .integer(0), "revoked": .integer(0)]))
 
             let listed = try cli.run("keys", "list", "--sku", "P2-KEY", "--tenant", "shop")
             #expect(listed.status == 0)
@@ -333,7 +228,7 @@ import Testing
             #expect(audit == 0)
 
             let revealed = try cli.run("keys", "list", "--sku", "P2-KEY", "--reveal", "--tenant", "shop", "--json")
-            guard case .array(let entries) = revealed.data else { Issue.record("reveal: \(revealed.stdout)"); return }
+            guard case .array(let entries) = revealed.jsonData else { Issue.record("reveal: \(revealed.stdout)"); return }
             let keys = entries.compactMap { if case .string(let key)? = $0["key"] { key } else { nil } }.sorted()
             #expect(keys == ["AAAA-BBBB-CCCC-0001", "AAAA-BBBB-CCCC-0002", "KEY, WITH \"QUOTES\""])
             #expect(try world.count("audit_log", where: "action = 'license_keys.revealed'") == 1)
@@ -343,7 +238,7 @@ import Testing
             let wrongVariant = try cli.run("keys", "import", "--sku", "P2-DL", plain, "--tenant", "shop", "--json")
             #expect(wrongVariant.statusCode == 409)
 
-            try cli.login("staff@shop.test")
+            try cli.login("staff@shop.test", password: IdentityWorld.password)
             #expect(try cli.run("keys", "list", "--sku", "P2-KEY", "--tenant", "shop", "--json").succeeded)
             let forbidden = try cli.run("keys", "list", "--sku", "P2-KEY", "--reveal", "--tenant", "shop", "--json")
             #expect(forbidden.statusCode == 403)
@@ -385,7 +280,7 @@ import Testing
                 let before = try Self.counts(world)
                 let result = try cli.run("product", "create", "--type", "game", "--name", name, "--data", data, "--tenant", "shop", "--json")
                 #expect(result.status != 0, "\(label)")
-                #expect(result.envelope["success"] == .bool(false), "\(label): \(result.stdout.prefix(300))")
+                #expect(result.json["success"] == .bool(false), "\(label): \(result.stdout.prefix(300))")
                 #expect(result.statusCode == 400, "\(label)")
                 #expect(result.issues.sorted() == expected.sorted(), "\(label): \(result.stdout.prefix(500))")
                 #expect(result.stdout.utf8.count < 4_000, "\(label): the refusal echoes the input")
@@ -415,7 +310,7 @@ import Testing
                 #expect(result.status != 0, "\(label)")
                 #expect(result.statusCode == status, "\(label): \(result.stdout.prefix(300))")
                 #expect(result.issues.sorted() == expected.sorted(), "\(label): \(result.stdout.prefix(500))")
-                if status == 409, case .string(let message)? = result.envelope["error"] {
+                if status == 409, case .string(let message)? = result.json["error"] {
                     #expect(message.contains("sku"), "\(label): \(message)")
                 }
                 #expect(try Self.counts(world) == before, "\(label) wrote rows")

@@ -4,74 +4,7 @@ import Domain
 
 /// Issue 5, item 7: orders, payments and the delivery queue through the real `backoffice` binary.
 @Suite struct OrderCLITests {
-    /// Runs the built `backoffice` beside the test bundle with its own config directory, database and
-    /// master key file (a copy of `CLITests.CLI` plus `BACKOFFICE_MASTER_KEY_FILE`).
-    private struct CLI {
-        let environment: [String: String]
-        let configDirectory: String
-
-        init(_ db: TestDatabase) throws {
-            configDirectory = NSTemporaryDirectory() + "bo-order-cli-\(UUID().uuidString.prefix(8))"
-            try FileManager.default.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
-            // A 0600 key file: created with one key, then rotated once (the newest key seals).
-            let keyDirectory = configDirectory + "/keys"
-            _ = try MasterKeyring.loadOrCreateDefault(dataDirectory: keyDirectory)
-            let keyFile = keyDirectory + "/" + MasterKeyring.defaultFileName
-            try MasterKeyring.appendNewKey(path: keyFile)
-            environment = [
-                "BACKOFFICE_DATABASE_URL": try db.appConninfo,
-                "BACKOFFICE_OWNER_DATABASE_URL": try db.ownerConninfo,
-                MasterKeyring.keyFileVariable: keyFile,
-                "XDG_CONFIG_HOME": configDirectory,
-                "HOME": configDirectory,
-                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-            ]
-        }
-
-        static var binary: String {
-            let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            return directory.appendingPathComponent("backoffice").path
-        }
-
-        struct Result {
-            var status: Int32
-            var stdout: String
-            var stderr: String
-
-            var envelope: [String: Any] {
-                (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
-            }
-
-            var data: [String: Any] { envelope["data"] as? [String: Any] ?? [:] }
-        }
-
-        @discardableResult
-        func run(_ arguments: String..., stdin: String? = nil) throws -> Result {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLI.binary)
-            process.arguments = arguments
-            process.environment = environment
-            let output = Pipe(), errors = Pipe(), input = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            process.standardInput = input
-            try process.run()
-            if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-            try input.fileHandleForWriting.close()
-            let out = output.fileHandleForReading.readDataToEndOfFile()
-            let err = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
-        }
-
-        func write(_ name: String, _ text: String) throws -> String {
-            let path = configDirectory + "/" + name
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-            return path
-        }
-
-        func cleanUp() { try? FileManager.default.removeItem(atPath: configDirectory) }
-    }
+    typealias CLI = BackofficeCLI
 
     @Test func aNewUsersOrderWalkthroughEndsFulfilled() throws {
         try #require(FileManager.default.isExecutableFile(atPath: CLI.binary), "build the backoffice executable first (swift build)")
@@ -86,14 +19,14 @@ import Domain
             ok(try cli.run("user", "create", "--email", "admin@example.com", "--name", "Ada", "--super-admin", "--password-stdin", stdin: password), "admin")
             ok(try cli.run("login", "--email", "admin@example.com", "--password-stdin", stdin: password), "login")
             ok(try cli.run("tenant", "create", "--slug", "acme", "--name", "Acme Games"), "tenant")
-            let typeFile = try cli.write("software.json", #"{"slug": "software", "name": "Software", "schema": {"fields": []}}"#)
+            let typeFile = try cli.file("software.json", #"{"slug": "software", "name": "Software", "schema": {"fields": []}}"#)
             ok(try cli.run("product-type", "import", typeFile, "--tenant", "acme"), "product type")
             let product = try cli.run("product", "create", "--type", "software", "--name", "Space Game", "--status", "active", "--tenant", "acme", "--json")
             ok(product, "product")
             let slug = try #require(product.data["slug"] as? String)
             ok(try cli.run("variant", "create", "--product", slug, "--sku", "SPACE-KEY", "--price", "19.99", "--currency", "EUR",
                            "--inventory", "keys", "--tenant", "acme"), "key variant")
-            let keysFile = try cli.write("keys.txt", "SPACE-AAAA-BBBB-CCCC\n")
+            let keysFile = try cli.file("keys.txt", "SPACE-AAAA-BBBB-CCCC\n")
             ok(try cli.run("keys", "import", "--sku", "SPACE-KEY", keysFile, "--tenant", "acme"), "keys")
             ok(try cli.run("variant", "create", "--product", slug, "--sku", "SPACE-BOX", "--price", "5.01", "--currency", "EUR",
                            "--delivery", "manual", "--tenant", "acme"), "manual variant")
