@@ -142,13 +142,16 @@ enum ClientThreads {
     }
 }
 
+/// Query plans as one line, for figures that must show an index bounds them.
 enum PlanSummary {
     /// A query's plan as the app role sees it inside a tenant transaction, as
-    /// `Limit > Index Scan(orders_created_idx) > …` (depth first, init plans included).
-    static func nodes(_ raw: RawConnection, tenant: UUID, sql: String, types: [Oid], values: [String?]) throws -> String {
+    /// `Limit > Index Scan(orders_created_idx) > …` (depth first, init plans included). `setup` runs first
+    /// in the same transaction (e.g. the SET LOCAL the service sends beside its query).
+    static func nodes(_ raw: RawConnection, tenant: UUID, sql: String, types: [Oid], values: [String?], setup: [String] = []) throws -> String {
         try raw.pipelinedBegin(setting: DatabaseRoles.tenantSetting, to: tenant.uuidString)
         let text: String
         do {
+            for statement in setup { try raw.command(statement) }
             let result = try raw.exec("EXPLAIN (FORMAT JSON) " + sql, types: types, values: values)
             text = (0..<PQntuples(result)).map { RawValue.string(result, $0, 0) }.joined(separator: "\n")
             PQclear(result)

@@ -303,35 +303,7 @@ final class ProductFilterBenchmark: BenchFigure {
     /// The page query's plan as the app role sees it inside a tenant transaction, as
     /// `Limit > Nested Loop > Index Scan(products_created_idx) > …` (depth first).
     func planSummary() throws -> String {
-        let tenant = context.tenantID.uuidString
-        try raw.pipelinedBegin(setting: DatabaseRoles.tenantSetting, to: tenant)
-        let text: String
-        do {
-            try raw.command(RawSQL.noParallel)
-            let result = try raw.exec("EXPLAIN (FORMAT JSON) " + RawSQL.page, types: RawSQL.pageTypes, values: pageParameters)
-            text = (0..<PQntuples(result)).map { RawValue.string(result, $0, 0) }.joined(separator: "\n")
-            PQclear(result)
-            try raw.command("COMMIT")
-        } catch {
-            raw.rollback()
-            throw error
-        }
-        guard case .array(let documents) = try JSONValue(parsing: text), let plan = documents.first?["Plan"] else {
-            throw BenchError("\(name): cannot read the EXPLAIN output")
-        }
-        var nodes: [String] = []
-        func walk(_ node: JSONValue) {
-            guard case .string(let type)? = node["Node Type"] else { return }
-            if case .string(let index)? = node["Index Name"] {
-                nodes.append("\(type)(\(index))")
-            } else if case .string(let relation)? = node["Relation Name"] {
-                nodes.append("\(type)(\(relation))")
-            } else {
-                nodes.append(type)
-            }
-            if case .array(let children)? = node["Plans"] { children.forEach(walk) }
-        }
-        walk(plan)
-        return nodes.joined(separator: " > ")
+        try PlanSummary.nodes(raw, tenant: context.tenantID, sql: RawSQL.page, types: RawSQL.pageTypes, values: pageParameters,
+                              setup: [RawSQL.noParallel])
     }
 }
