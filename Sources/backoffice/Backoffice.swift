@@ -16,7 +16,7 @@ struct Backoffice: ParsableCommand {
             """,
         subcommands: [ConsoleCommand.self, DatabaseCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self,
                       TenantCommand.self, UserCommand.self, AuditCommand.self, ProductTypeCommand.self, ProductCommand.self,
-                      VariantCommand.self, KeysCommand.self, OrderCommand.self, DeliveryCommand.self],
+                      VariantCommand.self, KeysCommand.self, OrderCommand.self, DeliveryCommand.self, DemoCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
 }
