@@ -44,20 +44,3 @@ public struct ConsoleApp {
         }
     }
 }
-
-/// Makes text from the database safe to draw: control and escape characters are removed so nothing
-/// stored in a row can drive a staff member's terminal.
-public enum TerminalText {
-    public static func sanitized(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069:
-                continue
-            default:
-                out.append(scalar)
-            }
-        }
-        return String(out)
-    }
-}
