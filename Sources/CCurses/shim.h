@@ -22,6 +22,7 @@ static inline attr_t bo_a_bold(void) { return A_BOLD; }
 static inline attr_t bo_a_dim(void) { return A_DIM; }
 static inline attr_t bo_a_reverse(void) { return A_REVERSE; }
 static inline attr_t bo_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t bo_a_italic(void) { return A_ITALIC; }
 static inline attr_t bo_a_standout(void) { return A_STANDOUT; }
 static inline attr_t bo_color_pair(short pair) { return (attr_t)COLOR_PAIR(pair); }
 static inline int bo_key_f(int n) { return KEY_F(n); }
