@@ -110,9 +110,7 @@ public enum AuditLog {
     static func page(_ connection: Connection, tenantID: UUID, limit: Int, after cursor: UUID?) throws -> AuditPage {
         var filter: SQL = ""
         if let cursor {
-            filter = """
-                 AND (a.created_at, a.id) < (SELECT c.created_at, c.id FROM audit_log c WHERE c.tenant_id = \(tenantID) AND c.id = \(cursor))
-                """
+            filter = " AND \(Keyset.before(cursor, table: "audit_log", alias: "a", tenantID: tenantID))"
         }
         let rows = try connection.query("""
             SELECT a.id, a.created_at, a.actor_user_id, u.email AS actor_email, a.action, a.entity_type, a.entity_id, a.before, a.after
@@ -121,12 +119,7 @@ public enum AuditLog {
              ORDER BY a.created_at DESC, a.id DESC
              LIMIT \(limit + 1)
             """)
-        var entries = try rows.map { try AuditEntry(row: $0) }
-        var next: UUID?
-        if entries.count > limit {
-            entries.removeLast()
-            next = entries.last?.id
-        }
-        return AuditPage(entries: entries, nextCursor: next)
+        let page = Keyset.page(try rows.map { try AuditEntry(row: $0) }, limit: limit, id: \.id)
+        return AuditPage(entries: page.items, nextCursor: page.next)
     }
 }

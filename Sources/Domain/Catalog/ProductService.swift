@@ -90,9 +90,7 @@ public struct ProductService: Sendable {
                     """)
             }
             if let cursor = filter.after {
-                conditions.append("""
-                    (p.created_at, p.id) < (SELECT c.created_at, c.id FROM products c WHERE c.tenant_id = \(tenant) AND c.id = \(cursor))
-                    """)
+                conditions.append(Keyset.before(cursor, table: "products", alias: "p", tenantID: tenant))
             }
             // A page is at most 201 rows: parallel workers cost more to start than they save, and on an
             // attribute filter the planner underestimates matches (value_text's statistics span every key)
@@ -109,13 +107,8 @@ public struct ProductService: Sendable {
                  LIMIT \(filter.limit + 1)
                 """,
             ])[1]
-            var products = try rows.map(Product.init(row:))
-            var next: UUID?
-            if products.count > filter.limit {
-                products.removeLast()
-                next = products.last?.id
-            }
-            return ProductPage(products: products, nextCursor: next)
+            let page = Keyset.page(try rows.map(Product.init(row:)), limit: filter.limit, id: \.id)
+            return ProductPage(products: page.items, nextCursor: page.next)
         }
     }
 

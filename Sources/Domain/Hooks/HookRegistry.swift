@@ -99,7 +99,7 @@ public final class HookRegistry: @unchecked Sendable {
     }
 
     /// Whether any after-hook is registered at all (if not, there is nothing to deliver after commit).
-    var hasAfterHandlers: Bool {
+    public var hasAfterHandlers: Bool {
         lock.lock()
         defer { lock.unlock() }
         return after.values.contains { !$0.isEmpty }

@@ -276,10 +276,7 @@ public struct OrderService: Sendable {
                 }
             }
             if let cursor = filter.after {
-                // Bounded by the index: (created_at, id) < the cursor row's, newest first.
-                conditions.append("""
-                    (o.created_at, o.id) < (SELECT c.created_at, c.id FROM orders c WHERE c.tenant_id = \(tenant) AND c.id = \(cursor))
-                    """)
+                conditions.append(Keyset.before(cursor, table: "orders", alias: "o", tenantID: tenant))
             }
             let rows = try tx.query("""
                 SELECT \(Order.columns) FROM orders o
@@ -287,13 +284,8 @@ public struct OrderService: Sendable {
                  ORDER BY o.created_at DESC, o.id DESC
                  LIMIT \(filter.limit + 1)
                 """)
-            var orders = try rows.map(Order.init(row:))
-            var next: UUID?
-            if orders.count > filter.limit {
-                orders.removeLast()
-                next = orders.last?.id
-            }
-            return OrderPage(orders: orders, nextCursor: next)
+            let page = Keyset.page(try rows.map(Order.init(row:)), limit: filter.limit, id: \.id)
+            return OrderPage(orders: page.items, nextCursor: page.next)
         }
     }
 

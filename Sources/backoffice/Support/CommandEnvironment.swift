@@ -16,8 +16,11 @@ struct CommandEnvironment {
         }
         let environment = CommandEnvironment(configuration: configuration, database: Database(url: try configuration.appURL(), maxConnections: 2),
                                              sessions: SessionStore())
-        // After-hook events an earlier process committed but did not deliver (it crashed, say) go out now.
-        _ = try? OutboxProcessor(database: environment.database, hooks: environment.catalog.hooks).processPending()
+        // After-hook events an earlier process committed but did not deliver (it crashed, say) go out now,
+        // but only from a process that has handlers: one without would mark them processed unheard.
+        if environment.catalog.hooks.hasAfterHandlers {
+            _ = try? OutboxProcessor(database: environment.database, hooks: environment.catalog.hooks).processPending()
+        }
         return environment
     }
 
