@@ -56,11 +56,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "backoffice-bench",
-            dependencies: ["Domain", "Postgres", "CLibPQ"]
+            dependencies: ["Domain", "Postgres", "CLibPQ", "Console", "CCurses"]
         ),
         .testTarget(
             name: "BackofficeTests",
             dependencies: ["Domain", "Postgres", "Console"],
+            exclude: ["Console/Snapshots/Golden"],
             resources: [.copy("Fixtures")]
         ),
     ],

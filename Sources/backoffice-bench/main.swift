@@ -20,7 +20,7 @@ import Foundation
 enum FigureCatalog {
     static let catalogNames = [ProductCreateBenchmark.figureName, ProductFilterBenchmark.figureName, KeyImportBenchmark.figureName]
     static let orderNames = [OrderPlaceBenchmark.figureName, DeliveryQueueBenchmark.figureName, OrderListBenchmark.figureName]
-    static let names = RoundTripBenchmarks.names + catalogNames + orderNames
+    static let names = RoundTripBenchmarks.names + catalogNames + orderNames + ConsoleFigures.names
 }
 
 /// What the command line asked for.
@@ -133,6 +133,9 @@ func runBench(_ options: BenchOptions) throws {
         try CPUAffinity.pin(to: cpu)
         settings.pinnedCPU = cpu
     }
+    // The console figures need no database: run them first, and stop there when nothing else is wanted.
+    try ConsoleFigures.run(options, settings: settings)
+    guard ConsoleFigures.needsDatabase(options) else { return }
     let database = try BenchDatabase.configure(environment: ProcessInfo.processInfo.environment)
     // Ctrl-C or a kill must not leave a cluster behind: tear down from the signal handler, then leave
     // with 128 + signal (see `Interruption.finish`).
