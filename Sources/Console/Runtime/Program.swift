@@ -9,6 +9,13 @@ public protocol Program {
 
     /// Draws the current state. The canvas has been cleared; its size is the terminal's.
     func view(into canvas: inout some Canvas)
+
+    /// What to do before the first event (load the first screen's data, say); `nil` by default.
+    mutating func start() -> Command<Message>?
+}
+
+extension Program {
+    public mutating func start() -> Command<Message>? { nil }
 }
 
 /// What a program reacts to.
@@ -28,6 +35,8 @@ public enum Command<Message: Sendable>: Sendable {
     case quit
     /// Run `work` off the input loop and deliver its result as `.message` (database work, design §5).
     case perform(@Sendable () -> Message)
+    /// Delivers `message` after `seconds` (a message's time on screen, a retry's back-off).
+    case after(Double, Message)
     /// Several commands in order.
     case batch([Command<Message>])
 }

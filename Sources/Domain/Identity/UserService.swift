@@ -30,6 +30,14 @@ public struct UserService: Sendable {
         }
     }
 
+    /// Whether any account exists. The console asks on start: on an empty platform it offers to load the
+    /// demo data or to create the first super admin. (`users` is a global table the app role reads.)
+    public static func platformHasUsers(database: Database) throws -> Bool {
+        try database.withTransaction { connection in
+            try connection.query("SELECT EXISTS (SELECT 1 FROM users) AS any").single().decode("any")
+        }
+    }
+
     // MARK: - Creating accounts
 
     /// Creates the platform's first super admin. `ownerDatabase` must connect as the owner role (the

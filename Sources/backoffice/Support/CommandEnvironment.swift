@@ -42,15 +42,17 @@ struct CommandEnvironment {
     func payments() throws -> PaymentService { PaymentService(catalog: catalog, box: try secretBox()) }
     /// The delivery queue; `BACKOFFICE_CLAIM_TIMEOUT_MINUTES` sets how long a claim lasts (default 15).
     func deliveries() throws -> DeliveryService {
-        var timeout: TimeInterval = 15 * 60
-        if let text = ProcessInfo.processInfo.environment["BACKOFFICE_CLAIM_TIMEOUT_MINUTES"], !text.isEmpty {
-            guard let minutes = Double(text), minutes > 0, minutes <= 24 * 60 else {
-                throw ValidationError(issues: [FieldIssue(field: "BACKOFFICE_CLAIM_TIMEOUT_MINUTES", rule: "range",
-                                                          message: "BACKOFFICE_CLAIM_TIMEOUT_MINUTES must be minutes between 0 and 1440 (got '\(text)')")])
-            }
-            timeout = minutes * 60
+        DeliveryService(catalog: catalog, box: try secretBox(), claimTimeout: try CommandEnvironment.claimTimeout(ProcessInfo.processInfo.environment))
+    }
+
+    /// How long a fulfilment claim lasts: `BACKOFFICE_CLAIM_TIMEOUT_MINUTES` (default 15), checked.
+    static func claimTimeout(_ environment: [String: String]) throws -> TimeInterval {
+        guard let text = environment["BACKOFFICE_CLAIM_TIMEOUT_MINUTES"], !text.isEmpty else { return 15 * 60 }
+        guard let minutes = Double(text), minutes > 0, minutes <= 24 * 60 else {
+            throw ValidationError(issues: [FieldIssue(field: "BACKOFFICE_CLAIM_TIMEOUT_MINUTES", rule: "range",
+                                                      message: "BACKOFFICE_CLAIM_TIMEOUT_MINUTES must be minutes between 0 and 1440 (got '\(text)')")])
         }
-        return DeliveryService(catalog: catalog, box: try secretBox(), claimTimeout: timeout)
+        return minutes * 60
     }
 
     /// The sealing box over the master key ring.

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 
@@ -7,33 +8,70 @@ import Testing
 @Suite("Console end to end (tmux)", .serialized, .enabled(if: ConsoleTmux.isAvailable, "tmux is not installed"),
        .enabled(if: BackofficeCLI.isBuilt, "the backoffice executable is not built beside the tests"))
 struct ConsoleTmuxTests {
-    @Test func homeScreenShowsAndQQuits() throws {
+    /// A new user's first minutes, keyboard only, at 80x24: load the demo from the first-run screen, sign
+    /// in, open the palette and the help, enter a store, resize, switch store with Ctrl-T, quit.
+    @Test func walkthroughFromAnEmptyDatabase() throws {
         try TestDatabase.with { db in
-            let tmux = try ConsoleTmux(databaseURL: try db.appConninfo)
+            let tmux = try ConsoleTmux(databaseURL: try db.appConninfo, ownerURL: try db.ownerConninfo)
             defer { tmux.tearDown() }
-            let screen = try tmux.waitForScreen(containing: "q or Ctrl-C to quit")
-            #expect(screen.contains("connected to"))
-            #expect(screen.contains("as backoffice_app"))
-            #expect(screen.contains("theme:"))
-            try tmux.run("send-keys", "-t", tmux.target, "q")
+            _ = try tmux.waitForScreen(containing: "Welcome to Backoffice")
+            try tmux.keys("Enter")
+            _ = try tmux.waitForScreen(containing: "[ Load (y) ]")
+            try tmux.keys("y")
+            let signIn = try tmux.waitForScreen(containing: "Sign in to Backoffice")
+            #expect(signIn.contains("admin@demo.test"), "the demo's admin is filled in")
+            try tmux.literal("demo-password")
+            try tmux.keys("Enter")
+            let picker = try tmux.waitForScreen(containing: "Every store on the platform")
+            #expect(picker.contains("Demo Games"))
+            #expect(!picker.contains("demo-password"), "the password was never shown")
+
+            try tmux.literal(":")
+            _ = try tmux.waitForScreen(containing: "┌ Command")
+            try tmux.keys("Escape")
+            try tmux.literal("?")
+            let help = try tmux.waitForScreen(containing: "Enter the selected store")
+            #expect(help.contains("Switch store"))
+            try tmux.keys("Escape")
+            _ = try tmux.waitForScreen(containing: "Every store on the platform", absent: "┌ Help")
+
+            try tmux.keys("Enter")
+            let home = try tmux.waitForScreen(containing: "you are super admin")
+            #expect(home.contains("Waiting in the queue"))
+            tmux.expectFits(home, width: 80, height: 24)
+
+            try tmux.run("resize-window", "-t", tmux.target, "-x", "120", "-y", "40")
+            let wide = try tmux.waitForScreen(containing: "^T store  q quit")
+            tmux.expectFits(wide, width: 120, height: 40)
+            #expect(wide.split(separator: "\n", omittingEmptySubsequences: false).count >= 40)
+
+            try tmux.keys("C-t")
+            _ = try tmux.waitForScreen(containing: "Demo Software")
+            try tmux.keys("End")
+            try tmux.keys("Enter")
+            let switched = try tmux.waitForScreen(containing: "Demo Software  you are super admin")
+            #expect(switched.contains("demo-software"))
+
+            try tmux.literal("q")
             #expect(try tmux.waitForExitStatus() == 0)
-            #expect(tmux.consoleProcesses().isEmpty, "the console process exited")
             #expect(try tmux.modesAfter() == tmux.modesBefore())
             let log = (try? String(contentsOfFile: tmux.directory + "/state/backoffice/console.log", encoding: .utf8)) ?? ""
             #expect(log.contains("console started"))
+            #expect(log.contains("live feed connected"))
             #expect(log.contains("console stopped: quit"))
         }
     }
 
-    @Test func sigtermRestoresTheTerminalAndExitsWith143() throws {
+    @Test(arguments: [SIGTERM, SIGHUP, SIGINT])
+    func aSignalRestoresTheTerminalAndExitsWith128PlusIt(signal: Int32) throws {
         try TestDatabase.with { db in
             let tmux = try ConsoleTmux(databaseURL: try db.appConninfo)
             defer { tmux.tearDown() }
-            _ = try tmux.waitForScreen(containing: "q or Ctrl-C to quit")
+            _ = try tmux.waitForScreen(containing: "Welcome to Backoffice")
             let processes = tmux.consoleProcesses()
             try #require(processes.count == 1, "one console process under the pane's shell: \(processes)")
-            #expect(kill(processes[0], SIGTERM) == 0)
-            #expect(try tmux.waitForExitStatus() == 128 + SIGTERM)
+            #expect(kill(processes[0], signal) == 0)
+            #expect(try tmux.waitForExitStatus() == 128 + signal)
             let before = try tmux.modesBefore()
             #expect(!before.isEmpty)
             #expect(try tmux.modesAfter() == before, "stty -g after the console matches stty -g before it")
@@ -50,14 +88,18 @@ struct ConsoleTmux {
     let target = "console"
     let tmuxPath: String
 
-    init(databaseURL: String) throws {
+    /// `ownerURL`: given, the console can run the first-run set-up (demo data, first super admin).
+    init(databaseURL: String, ownerURL: String? = nil, width: Int = 80, height: Int = 24) throws {
         tmuxPath = ConsoleTmux.executable("tmux") ?? "/usr/bin/tmux"
         directory = NSTemporaryDirectory() + "bo-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        _ = try MasterKeyring.loadOrCreateDefault(dataDirectory: directory + "/keys")
+        let owner = ownerURL.map { "export BACKOFFICE_OWNER_DATABASE_URL=\(ConsoleTmux.quoted($0))" } ?? "unset BACKOFFICE_OWNER_DATABASE_URL"
         let script = """
             #!/bin/sh
             export BACKOFFICE_DATABASE_URL=\(ConsoleTmux.quoted(databaseURL))
-            unset BACKOFFICE_OWNER_DATABASE_URL
+            \(owner)
+            export BACKOFFICE_MASTER_KEY_FILE=\(ConsoleTmux.quoted(directory + "/keys/master.key"))
             export HOME=\(ConsoleTmux.quoted(directory)) XDG_STATE_HOME=\(ConsoleTmux.quoted(directory + "/state"))
             stty -g > \(ConsoleTmux.quoted(directory + "/before"))
             \(ConsoleTmux.quoted(BackofficeCLI.binary)) console 2> \(ConsoleTmux.quoted(directory + "/stderr"))
@@ -72,7 +114,7 @@ struct ConsoleTmux {
         try Data(script.utf8).write(to: URL(fileURLWithPath: scriptPath))
         chmod(scriptPath, 0o755)
         // The first command starts the server, which keeps whatever stdout it got: not a pipe we read.
-        try run(capturing: false, "-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", "-s", target, scriptPath)
+        try run(capturing: false, "-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", target, scriptPath)
         serverPID = Int32(try run("display-message", "-p", "#{pid}").trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
@@ -83,6 +125,11 @@ struct ConsoleTmux {
     /// Foundation's `Process` waits on, so `waitUntilExit` would never return.
     @discardableResult
     func run(capturing: Bool = true, _ arguments: String...) throws -> String {
+        try run(capturing: capturing, arguments)
+    }
+
+    @discardableResult
+    func run(capturing: Bool = true, _ arguments: [String]) throws -> String {
         let outputPath = directory + "/tmux-out-\(UUID().uuidString.prefix(8))"
         defer { unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()
@@ -102,12 +149,31 @@ struct ConsoleTmux {
         return capturing ? ((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "") : ""
     }
 
-    func waitForScreen(containing text: String, timeout: TimeInterval = 30) throws -> String {
+    /// Sends tmux key names (`Enter`, `Escape`, `C-t`).
+    func keys(_ names: String...) throws {
+        try run(capturing: false, ["send-keys", "-t", target] + names)
+    }
+
+    /// Types text literally.
+    func literal(_ text: String) throws {
+        try run(capturing: false, "send-keys", "-t", target, "-l", text)
+    }
+
+    /// Nothing drawn past the window: every captured line fits the width, no more rows than the height.
+    func expectFits(_ screen: String, width: Int, height: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.filter { !$0.isEmpty }.count <= height, sourceLocation: sourceLocation)
+        for line in lines {
+            #expect(line.unicodeScalars.count <= width * 2 && line.count <= width, "line wider than \(width): \(line)", sourceLocation: sourceLocation)
+        }
+    }
+
+    func waitForScreen(containing text: String, absent: String? = nil, timeout: TimeInterval = 30) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
         while Date() < deadline {
             screen = try run("capture-pane", "-p", "-t", target)
-            if screen.contains(text) { return screen }
+            if screen.contains(text), absent.map({ !screen.contains($0) }) ?? true { return screen }
             usleep(100_000)
         }
         let stderr = (try? String(contentsOfFile: directory + "/stderr", encoding: .utf8)) ?? ""

@@ -1,0 +1,135 @@
+import Domain
+import Foundation
+
+/// A store's home, per role: owners, managers and staff see today's orders and revenue, orders
+/// awaiting payment, products and the delivery queue; fulfilment clerks see the queue and their
+/// claims. What a role may not read is not shown. Refreshes live when the store's data changes.
+public struct StoreHomeScreen: Screen {
+    public enum Message: Sendable {
+        case loaded(Result<StoreOverview, ConsoleFailure>)
+    }
+
+    public let store: StoreSession
+    public private(set) var overview: StoreOverview?
+    public private(set) var failure: String?
+    public private(set) var isLoading = false
+    /// A change arrived while a load was running: load again when it returns.
+    private var reloadPending = false
+
+    public init(store: StoreSession) {
+        self.store = store
+    }
+
+    /// The home for a store, as the shell opens it.
+    public static func make(for store: StoreSession) -> AnyScreen {
+        AnyScreen(StoreHomeScreen(store: store))
+    }
+
+    public var title: String { "Home" }
+
+    public var bindings: [KeyBinding] {
+        [KeyBinding(.character("r"), "Reload the figures")]
+    }
+
+    public mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message> {
+        switch event {
+        case .appeared, .key(.character("r")):
+            return load()
+        case .changes:
+            if isLoading {
+                reloadPending = true
+                return .none
+            }
+            return load()
+        case .key, .filter:
+            return .ignored
+        case .message(.loaded(let result)):
+            isLoading = false
+            switch result {
+            case .success(let overview):
+                self.overview = overview
+                failure = nil
+            case .failure(let failure):
+                self.failure = failure.message
+            }
+            if reloadPending {
+                reloadPending = false
+                return load()
+            }
+            return .none
+        }
+    }
+
+    private mutating func load() -> Effect<Message> {
+        isLoading = true
+        let context = store.context
+        return .task({ try $0.overview.overview(context) }, then: Message.loaded)
+    }
+
+    var roleTitle: String {
+        if store.context.isSuperAdminEntry { return "super admin" }
+        return SystemRole(rawValue: store.context.role)?.name ?? store.context.role
+    }
+
+    public func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext) {
+        let theme = context.theme
+        let width = rect.width - 4
+        let x = rect.x + 2
+        var y = rect.y + 1
+        var title = theme.style(.accent)
+        title.attributes.insert(.bold)
+        let name = TerminalText.sanitized(store.name)
+        canvas.put(name, x: x, y: y, style: title, maxWidth: width)
+        let who = "  you are \(roleTitle.lowercased())"
+        canvas.put(who, x: x + DisplayWidth.of(name), y: y, style: theme.style(.muted), maxWidth: max(0, width - DisplayWidth.of(name)))
+        y += 2
+        if let failure {
+            canvas.put(DisplayWidth.truncate(TerminalText.sanitized(failure), to: width), x: x, y: y, style: theme.style(.error), maxWidth: width)
+            y += 2
+        }
+        guard let overview else {
+            canvas.put("Loading…", x: x, y: y, style: theme.style(.muted), maxWidth: width)
+            return
+        }
+        var sections: [(String, [(String, String)])] = []
+        if let today = overview.ordersToday {
+            let revenue = (overview.revenueToday ?? []).map(\.formatted).joined(separator: " + ")
+            sections.append(("Orders", [
+                ("Today", "\(today)" + (revenue.isEmpty ? "" : "  ·  \(revenue)")),
+                ("Awaiting payment", "\(overview.ordersAwaitingPayment ?? 0)"),
+            ]))
+        }
+        if let waiting = overview.queueWaiting {
+            sections.append(("Fulfilment", [
+                ("Waiting in the queue", "\(waiting)"),
+                ("Claimed by you", "\(overview.queueClaimedByYou ?? 0)"),
+                ("Failed", "\(overview.deliveriesFailed ?? 0)"),
+            ]))
+        }
+        if let active = overview.productsActive {
+            sections.append(("Catalog", [
+                ("Active products", "\(active)"),
+                ("Drafts", "\(overview.productsDraft ?? 0)"),
+            ]))
+        }
+        if sections.isEmpty {
+            canvas.put("Your role has nothing to show here.", x: x, y: y, style: theme.style(.muted), maxWidth: width)
+            return
+        }
+        let labelWidth = 22
+        for (heading, rows) in sections {
+            guard y < rect.maxY else { break }
+            canvas.put(heading, x: x, y: y, style: theme.style(.title), maxWidth: width)
+            y += 1
+            for (label, value) in rows where y < rect.maxY {
+                canvas.put(DisplayWidth.pad(label, to: labelWidth), x: x + 2, y: y, style: theme.style(.muted), maxWidth: width - 2)
+                canvas.put(value, x: x + 2 + labelWidth, y: y, style: theme.style(.normal), maxWidth: max(0, width - 2 - labelWidth))
+                y += 1
+            }
+            y += 1
+        }
+        if y < rect.maxY {
+            canvas.put(": commands · ? help · Ctrl-T switch store", x: x, y: y, style: theme.style(.muted), maxWidth: width)
+        }
+    }
+}

@@ -1,0 +1,403 @@
+import Domain
+
+/// The console as one Elm-style program: a navigation stack of screens inside a frame (breadcrumbs on
+/// top, the status bar at the bottom), and the overlays every screen shares — the `:` palette, the `?`
+/// help, the `/` filter line, confirmation dialogs and non-blocking notices. It owns the session and
+/// carries out screens' effects; the runtime owns the terminal.
+///
+/// Keys go to the open overlay first, then to the top screen; a key the screen ignores gets its global
+/// meaning (Esc back, `q` quit, `:`, `?`, `/`, Ctrl-T switch store).
+public struct ConsoleShell: Program {
+    public typealias Message = ShellMessage
+
+    struct Entry: Sendable {
+        var id: Int
+        var screen: AnyScreen
+        /// The `/` filter text last applied to this screen.
+        var filter = ""
+    }
+
+    enum Overlay: Sendable {
+        case palette(CommandPalette)
+        case help(HelpOverlay)
+        case confirm(ConfirmDialog, then: PendingAnswer)
+        case filter(TextInput)
+    }
+
+    /// What a confirmed dialog does.
+    enum PendingAnswer: Sendable {
+        case screen(id: Int, payload: any Sendable)
+        case back
+        case quit
+    }
+
+    public let services: ConsoleServices
+    /// The theme before any store's accent.
+    public let baseTheme: Theme
+    /// Built once per sign-in or store entry; what screens draw with.
+    public private(set) var theme: Theme
+    public private(set) var session: ConsoleSession?
+    public private(set) var feed: FeedState = .connecting
+    private(set) var stack: [Entry] = []
+    private(set) var overlay: Overlay?
+    private(set) var notices: [(id: Int, notice: Notice)] = []
+    private var nextID = 1
+    /// How the first screen is made (the launch check by default; tests may start elsewhere).
+    private let makeFirstScreen: @Sendable () -> AnyScreen
+
+    /// A problem to show once the first screen is up (a broken theme file, say).
+    private var startWarning: String?
+
+    public init(services: ConsoleServices, theme: Theme, warning: String? = nil,
+                firstScreen: @escaping @Sendable () -> AnyScreen = { AnyScreen(LaunchScreen()) }) {
+        self.services = services
+        baseTheme = theme
+        self.theme = theme
+        startWarning = warning
+        makeFirstScreen = firstScreen
+    }
+
+    /// The screens on the stack, bottom first (for tests).
+    public var screens: [AnyScreen] { stack.map(\.screen) }
+    /// The notices on screen, oldest first.
+    public var visibleNotices: [Notice] { notices.map(\.notice) }
+    /// Whether a dialog, the palette, the help or the filter line is open.
+    public var overlayName: String? {
+        switch overlay {
+        case .palette: "palette"
+        case .help: "help"
+        case .confirm: "confirm"
+        case .filter: "filter"
+        case nil: nil
+        }
+    }
+
+    var context: ScreenContext { ScreenContext(theme: theme, session: session) }
+
+    public mutating func start() -> Command<ShellMessage>? {
+        let first = replaceStack(with: makeFirstScreen())
+        guard let warning = startWarning else { return first }
+        startWarning = nil
+        return .batch([first, notify(Notice(.warning, warning))].compactMap { $0 })
+    }
+
+    // MARK: Update
+
+    public mutating func update(_ event: Event<ShellMessage>) -> Command<ShellMessage>? {
+        switch event {
+        case .key(let key):
+            return handleKey(key)
+        case .resize:
+            return nil
+        case .readable:
+            return nil
+        case .message(let message):
+            return handle(message)
+        }
+    }
+
+    private mutating func handle(_ message: ShellMessage) -> Command<ShellMessage>? {
+        switch message {
+        case .screen(let id, let payload):
+            return deliver(.message(payload), to: id)
+        case .noticeExpired(let id):
+            notices.removeAll { $0.id == id }
+            return nil
+        case .signedOut:
+            return nil
+        case .changes(let changes):
+            guard let store = session?.store, !stack.isEmpty else { return nil }
+            let mine = changes.filter { $0.tenantID == store.context.tenantID }
+            guard !mine.isEmpty else { return nil }
+            return deliver(.changes(mine), to: stack[stack.count - 1].id)
+        case .feed(let state):
+            let wasLost: Bool
+            if case .lost = feed { wasLost = true } else { wasLost = false }
+            feed = state
+            if wasLost, state == .live, !stack.isEmpty {
+                // Whatever changed while we were deaf: the top screen re-reads.
+                return deliver(.changes([]), to: stack[stack.count - 1].id)
+            }
+            return nil
+        }
+    }
+
+    private mutating func handleKey(_ key: Key) -> Command<ShellMessage>? {
+        if let overlay {
+            return handleOverlayKey(key, overlay)
+        }
+        guard let top = stack.last else { return nil }
+        if key == .control("c") { return requestQuit() }
+        let context = self.context
+        let effect = stack[stack.count - 1].screen.update(.key(key), context: context)
+        if case .ignored = effect { return globalKey(key) }
+        return apply(effect, from: top.id)
+    }
+
+    private mutating func globalKey(_ key: Key) -> Command<ShellMessage>? {
+        switch key {
+        case .character(":"): return perform(.palette)
+        case .character("?"), .function(1): return perform(.help)
+        case .character("/"): return perform(.filter)
+        case .escape: return perform(.back)
+        case .control("t"): return perform(.switchStore)
+        case .character("q"), .character("Q"): return perform(.quit)
+        default: return nil
+        }
+    }
+
+    /// Carries out one of the shell's own commands.
+    mutating func perform(_ action: ShellAction) -> Command<ShellMessage>? {
+        switch action {
+        case .palette:
+            overlay = .palette(CommandPalette(items: paletteItems()))
+        case .help:
+            overlay = .help(HelpOverlay(sections: helpSections()))
+        case .filter:
+            guard let top = stack.last, top.screen.isFilterable else {
+                return notify(.info("this screen has no filter"))
+            }
+            overlay = .filter(TextInput(text: top.filter, placeholder: "filter", isFocused: true))
+        case .back:
+            guard stack.count > 1, let top = stack.last else { return nil }
+            if top.screen.isDirty {
+                overlay = .confirm(ConfirmDialog(title: "Unsaved changes", text: "Leave \(top.screen.title) and discard your changes?",
+                                                 confirmLabel: "Discard", isDestructive: true), then: .back)
+                return nil
+            }
+            return popScreen()
+        case .home:
+            guard session != nil else { return nil }
+            return goHome()
+        case .switchStore:
+            guard let session else { return nil }
+            if stack.last?.screen.unwrap(as: StorePickerScreen.self) != nil { return nil }
+            return push(AnyScreen(StorePickerScreen(user: session.user, purpose: .switching)))
+        case .signOut:
+            guard session != nil else { return nil }
+            return apply(.session(.signOut), from: stack.last?.id ?? 0)
+        case .quit:
+            return requestQuit()
+        }
+        return nil
+    }
+
+    private mutating func requestQuit() -> Command<ShellMessage>? {
+        if let dirty = stack.last(where: { $0.screen.isDirty }) {
+            overlay = .confirm(ConfirmDialog(title: "Unsaved changes", text: "\(dirty.screen.title) has unsaved changes. Quit and discard them?",
+                                             confirmLabel: "Quit", isDestructive: true), then: .quit)
+            return nil
+        }
+        return .quit
+    }
+
+    private mutating func handleOverlayKey(_ key: Key, _ current: Overlay) -> Command<ShellMessage>? {
+        switch current {
+        case .help(var help):
+            overlay = help.handle(key) ? nil : .help(help)
+            return nil
+        case .palette(var palette):
+            switch palette.handle(key) {
+            case .handled:
+                overlay = .palette(palette)
+                return nil
+            case .close:
+                overlay = nil
+                return nil
+            case .run(let action):
+                overlay = nil
+                switch action {
+                case .shell(let shellAction): return perform(shellAction)
+                case .screenKey(let key):
+                    guard let top = stack.last else { return nil }
+                    return deliver(.key(key), to: top.id)
+                }
+            }
+        case .confirm(var dialog, let then):
+            switch dialog.handle(key) {
+            case .pending:
+                overlay = .confirm(dialog, then: then)
+                return nil
+            case .cancelled:
+                overlay = nil
+                return nil
+            case .confirmed:
+                overlay = nil
+                switch then {
+                case .screen(let id, let payload): return deliver(.message(payload), to: id)
+                case .back: return popScreen()
+                case .quit: return .quit
+                }
+            }
+        case .filter(var input):
+            guard let index = stack.indices.last else {
+                overlay = nil
+                return nil
+            }
+            switch key {
+            case .enter:
+                overlay = nil
+                return nil
+            case .escape:
+                overlay = nil
+                guard !stack[index].filter.isEmpty else { return nil }
+                stack[index].filter = ""
+                return deliver(.filter(""), to: stack[index].id)
+            default:
+                guard input.handle(key) else { return nil }
+                overlay = .filter(input)
+                guard input.text != stack[index].filter else { return nil }
+                stack[index].filter = input.text
+                return deliver(.filter(input.text), to: stack[index].id)
+            }
+        }
+    }
+
+    // MARK: Screens and effects
+
+    /// Hands an event to the screen with `id` (if it is still open) and carries out its effect.
+    private mutating func deliver(_ event: ScreenEvent<any Sendable>, to id: Int) -> Command<ShellMessage>? {
+        guard let index = stack.firstIndex(where: { $0.id == id }) else { return nil }
+        let context = self.context
+        let effect = stack[index].screen.update(event, context: context)
+        return apply(effect, from: id)
+    }
+
+    private mutating func apply(_ effect: Effect<any Sendable>, from id: Int) -> Command<ShellMessage>? {
+        switch effect {
+        case .none, .ignored:
+            return nil
+        case .run(let work):
+            let services = self.services
+            return .perform { .screen(id: id, payload: work(services)) }
+        case .push(let screen):
+            return push(screen)
+        case .pop:
+            guard stack.last?.id == id else {
+                stack.removeAll { $0.id == id }
+                return nil
+            }
+            return popScreen()
+        case .reset(let screen):
+            return replaceStack(with: screen)
+        case .confirm(let question):
+            overlay = .confirm(ConfirmDialog(title: question.title, text: question.text, confirmLabel: question.confirmLabel,
+                                             isDestructive: question.isDestructive),
+                               then: .screen(id: id, payload: question.onConfirm))
+            return nil
+        case .notify(let notice):
+            return notify(notice)
+        case .session(let change):
+            return applySession(change)
+        case .quit:
+            return requestQuit()
+        case .batch(let effects):
+            let commands = effects.compactMap { apply($0, from: id) }
+            return commands.isEmpty ? nil : .batch(commands)
+        }
+    }
+
+    private mutating func applySession(_ change: SessionChange) -> Command<ShellMessage>? {
+        switch change {
+        case .signedIn(let signIn):
+            session = ConsoleSession(user: signIn.user, token: signIn.token)
+            theme = baseTheme
+            if signIn.user.isSuperAdmin {
+                let first = replaceStack(with: AnyScreen(PlatformHomeScreen()))
+                let second = push(AnyScreen(StorePickerScreen(user: signIn.user, purpose: .choosing)))
+                return .batch([first, second].compactMap { $0 })
+            }
+            return replaceStack(with: AnyScreen(StorePickerScreen(user: signIn.user, purpose: .firstEntry)))
+        case .entered(let store):
+            guard session != nil else { return nil }
+            session?.store = store
+            theme = store.accent.map { baseTheme.withAccent($0) } ?? baseTheme
+            return .batch([replaceStack(with: StoreHomeScreen.make(for: store)), notify(.success("entered \(store.name) as \(store.context.role)"))]
+                .compactMap { $0 })
+        case .signOut:
+            let token = session?.token
+            session = nil
+            theme = baseTheme
+            let services = self.services
+            let reset = replaceStack(with: AnyScreen(SignInScreen()))
+            guard let token else { return reset }
+            return .batch([.perform {
+                _ = try? services.authenticator.signOut(token: token)
+                return .signedOut
+            }, reset].compactMap { $0 })
+        case .setUpDone(let message, let email):
+            return replaceStack(with: AnyScreen(SignInScreen(email: email ?? "", message: message)))
+        }
+    }
+
+    /// The home for where the user is: the store's home inside a store, else the platform's (super
+    /// admins) or the store picker.
+    private mutating func goHome() -> Command<ShellMessage>? {
+        guard let session else { return nil }
+        if let store = session.store { return replaceStack(with: StoreHomeScreen.make(for: store)) }
+        if session.user.isSuperAdmin { return replaceStack(with: AnyScreen(PlatformHomeScreen())) }
+        return replaceStack(with: AnyScreen(StorePickerScreen(user: session.user, purpose: .firstEntry)))
+    }
+
+    private mutating func push(_ screen: AnyScreen) -> Command<ShellMessage>? {
+        let id = nextID
+        nextID += 1
+        stack.append(Entry(id: id, screen: screen))
+        return deliver(.appeared, to: id)
+    }
+
+    private mutating func popScreen() -> Command<ShellMessage>? {
+        guard stack.count > 1 else { return nil }
+        stack.removeLast()
+        return deliver(.appeared, to: stack[stack.count - 1].id)
+    }
+
+    private mutating func replaceStack(with screen: AnyScreen) -> Command<ShellMessage>? {
+        stack.removeAll()
+        overlay = nil
+        return push(screen)
+    }
+
+    private mutating func notify(_ notice: Notice) -> Command<ShellMessage>? {
+        let id = nextID
+        nextID += 1
+        notices.append((id, notice))
+        if notices.count > 3 { notices.removeFirst(notices.count - 3) }
+        return .after(notice.lifetime, .noticeExpired(id))
+    }
+
+    // MARK: Help and palette contents
+
+    /// The shell's keys, as help lists them.
+    var globalBindings: [KeyBinding] {
+        var bindings = [
+            KeyBinding(.character("?"), ShellAction.help.name),
+            KeyBinding(.character(":"), ShellAction.palette.name),
+        ]
+        if stack.last?.screen.isFilterable == true { bindings.append(KeyBinding(.character("/"), ShellAction.filter.name)) }
+        if stack.count > 1 { bindings.append(KeyBinding(.escape, ShellAction.back.name)) }
+        if session != nil { bindings.append(KeyBinding(.control("t"), ShellAction.switchStore.name)) }
+        bindings.append(KeyBinding([.character("q"), .control("c")], ShellAction.quit.name))
+        return bindings
+    }
+
+    func helpSections() -> [HelpOverlay.Section] {
+        [
+            HelpOverlay.Section(title: stack.last?.screen.title ?? "Screen", bindings: stack.last?.screen.bindings ?? []),
+            HelpOverlay.Section(title: "Everywhere", bindings: globalBindings),
+        ]
+    }
+
+    func paletteItems() -> [CommandPalette.Item] {
+        var items = (stack.last?.screen.bindings ?? []).filter(\.inPalette).map {
+            CommandPalette.Item(name: $0.name, keyLabel: $0.keyLabel, action: .screenKey($0.keys[0]))
+        }
+        var actions: [ShellAction] = [.help]
+        if stack.last?.screen.isFilterable == true { actions.append(.filter) }
+        if stack.count > 1 { actions.append(.back) }
+        if session != nil { actions += [.home, .switchStore, .signOut] }
+        actions.append(.quit)
+        items += actions.map { CommandPalette.Item(name: $0.name, keyLabel: $0.key?.label ?? "", action: .shell($0)) }
+        return items
+    }
+}

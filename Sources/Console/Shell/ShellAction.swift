@@ -1,0 +1,39 @@
+/// The shell's own commands, offered in the palette and bound to global keys.
+public enum ShellAction: Sendable, Equatable, CaseIterable {
+    case help
+    case palette
+    case filter
+    case back
+    case home
+    case switchStore
+    case signOut
+    case quit
+
+    /// The name the palette and the help show.
+    public var name: String {
+        switch self {
+        case .help: "Help for this screen"
+        case .palette: "Command palette"
+        case .filter: "Filter"
+        case .back: "Back"
+        case .home: "Go to home"
+        case .switchStore: "Switch store"
+        case .signOut: "Sign out"
+        case .quit: "Quit"
+        }
+    }
+
+    /// Its key, where it has one.
+    public var key: Key? {
+        switch self {
+        case .help: .character("?")
+        case .palette: .character(":")
+        case .filter: .character("/")
+        case .back: .escape
+        case .home: nil
+        case .switchStore: .control("t")
+        case .signOut: nil
+        case .quit: .character("q")
+        }
+    }
+}
