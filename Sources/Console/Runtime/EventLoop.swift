@@ -51,6 +51,7 @@ public final class EventLoop<Message: Sendable> {
         poller.inputFD = terminal.inputFD
         var shown: CellBuffer?
         var size = terminal.size
+        if let command = program.update(.resize(size)), handle(command) { return .quit }
         if let command = program.start(), handle(command) { return .quit }
         while true {
             let frame = render(program, size: size)

@@ -14,6 +14,7 @@ public struct HeadlessRunner<P: Program> {
     public init(_ program: P, size: Size) {
         self.program = program
         self.size = size
+        if let command = self.program.update(.resize(size)) { run(command) }
         if let command = self.program.start() { run(command) }
     }
 

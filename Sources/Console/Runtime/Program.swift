@@ -21,7 +21,8 @@ extension Program {
 /// What a program reacts to.
 public enum Event<Message: Sendable>: Sendable {
     case key(Key)
-    /// The terminal's new size (the next `view` gets a canvas of that size).
+    /// The terminal's size: once before `start()`, then after every change (the next `view` gets a
+    /// canvas of that size).
     case resize(Size)
     /// A message posted with `EventLoop.post(_:)` or produced by `Command.perform`.
     case message(Message)

@@ -28,13 +28,17 @@ public struct StoreHomeScreen: Screen {
     public var title: String { "Home" }
 
     public var bindings: [KeyBinding] {
-        [KeyBinding(.character("r"), "Reload the figures")]
+        var bindings = [KeyBinding(.character("r"), "Reload the figures")]
+        if store.context.can(.ordersRead) { bindings.insert(KeyBinding(.character("o"), "Orders"), at: 0) }
+        return bindings
     }
 
     public mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message> {
         switch event {
         case .appeared, .key(.character("r")):
             return load()
+        case .key(.character("o")) where store.context.can(.ordersRead):
+            return .push(AnyScreen(OrdersScreen(store: store.context)))
         case .changes:
             if isLoading {
                 reloadPending = true
@@ -129,7 +133,8 @@ public struct StoreHomeScreen: Screen {
             y += 1
         }
         if y < rect.maxY {
-            canvas.put(": commands · ? help · Ctrl-T switch store", x: x, y: y, style: theme.style(.muted), maxWidth: width)
+            let hint = (store.context.can(.ordersRead) ? "o orders · " : "") + ": commands · ? help · Ctrl-T switch store"
+            canvas.put(hint, x: x, y: y, style: theme.style(.muted), maxWidth: width)
         }
     }
 }

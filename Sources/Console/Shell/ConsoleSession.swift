@@ -50,10 +50,14 @@ public struct StoreSession: Sendable, Equatable {
 public struct ScreenContext: Sendable {
     public var theme: Theme
     public var session: ConsoleSession?
+    /// The size of the area the screen is drawn in (what `view` gets as its rect), for layouts that
+    /// paging depends on (a table's rows per page).
+    public var contentSize: Size
 
-    public init(theme: Theme, session: ConsoleSession?) {
+    public init(theme: Theme, session: ConsoleSession?, contentSize: Size = Size(width: 80, height: 22)) {
         self.theme = theme
         self.session = session
+        self.contentSize = contentSize
     }
 
     /// The store context, when a store has been entered.

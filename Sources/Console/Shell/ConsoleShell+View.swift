@@ -7,20 +7,21 @@ extension ConsoleShell {
         canvas.fill(canvas.bounds, style: theme.style(.normal))
         drawHeader(into: &canvas, width: size.width)
         guard size.height >= 3 else { return }
-        var top = 1
         if case .lost(let reason) = feed {
             let text = " ⚠ connection lost (\(reason)): reconnecting; what you typed is kept"
             canvas.fill(Rect(x: 0, y: 1, width: size.width, height: 1), style: theme.style(.banner))
             canvas.put(DisplayWidth.truncate(TerminalText.sanitized(text), to: size.width), x: 0, y: 1, style: theme.style(.banner), maxWidth: size.width)
-            top = 2
         }
-        var bottom = size.height - 1
         let statusY = size.height - 1
-        if case .filter(let input) = overlay, bottom > top {
-            bottom -= 1
+        // The layout screens were given (`contentRect`), on the canvas actually drawn.
+        var content = contentRect
+        content.width = size.width
+        content.height = max(0, min(content.height, statusY - content.y - (overlayName == "filter" ? 1 : 0)))
+        let top = content.y
+        let bottom = content.maxY
+        if case .filter(let input) = overlay, bottom < statusY {
             drawFilterLine(into: &canvas, input: input, y: bottom, width: size.width)
         }
-        let content = Rect(x: 0, y: top, width: size.width, height: max(0, bottom - top))
         if let entry = stack.last, content.height > 0 {
             entry.screen.view(into: &canvas, in: content, context: context)
         }

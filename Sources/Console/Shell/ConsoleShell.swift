@@ -72,7 +72,20 @@ public struct ConsoleShell: Program {
         }
     }
 
-    var context: ScreenContext { ScreenContext(theme: theme, session: session) }
+    /// The terminal's size, from the runtime's `.resize` events.
+    public private(set) var size = Size(width: 80, height: 24)
+
+    var context: ScreenContext { ScreenContext(theme: theme, session: session, contentSize: contentRect.size) }
+
+    /// Where the top screen is drawn: between the header (and the connection banner) and the status bar
+    /// (and the filter line).
+    var contentRect: Rect {
+        var top = 1
+        if case .lost = feed { top = 2 }
+        var bottom = size.height - 1
+        if case .filter = overlay { bottom -= 1 }
+        return Rect(x: 0, y: top, width: size.width, height: max(0, bottom - top))
+    }
 
     public mutating func start() -> Command<ShellMessage>? {
         let first = replaceStack(with: makeFirstScreen())
@@ -87,7 +100,8 @@ public struct ConsoleShell: Program {
         switch event {
         case .key(let key):
             return handleKey(key)
-        case .resize:
+        case .resize(let newSize):
+            size = newSize
             return nil
         case .readable:
             return nil
@@ -169,6 +183,10 @@ public struct ConsoleShell: Program {
         case .home:
             guard session != nil else { return nil }
             return goHome()
+        case .orders:
+            guard let store = session?.store?.context, store.can(.ordersRead) else { return nil }
+            if stack.last?.screen.unwrap(as: OrdersScreen.self) != nil { return nil }
+            return push(AnyScreen(OrdersScreen(store: store)))
         case .switchStore:
             guard let session else { return nil }
             if stack.last?.screen.unwrap(as: StorePickerScreen.self) != nil { return nil }
@@ -395,7 +413,9 @@ public struct ConsoleShell: Program {
         var actions: [ShellAction] = [.help]
         if stack.last?.screen.isFilterable == true { actions.append(.filter) }
         if stack.count > 1 { actions.append(.back) }
-        if session != nil { actions += [.home, .switchStore, .signOut] }
+        if session != nil { actions.append(.home) }
+        if session?.store?.context.can(.ordersRead) == true { actions.append(.orders) }
+        if session != nil { actions += [.switchStore, .signOut] }
         actions.append(.quit)
         items += actions.map { CommandPalette.Item(name: $0.name, keyLabel: $0.key?.label ?? "", action: .shell($0)) }
         return items

@@ -5,6 +5,7 @@ public enum ShellAction: Sendable, Equatable, CaseIterable {
     case filter
     case back
     case home
+    case orders
     case switchStore
     case signOut
     case quit
@@ -17,6 +18,7 @@ public enum ShellAction: Sendable, Equatable, CaseIterable {
         case .filter: "Filter"
         case .back: "Back"
         case .home: "Go to home"
+        case .orders: "Go to orders"
         case .switchStore: "Switch store"
         case .signOut: "Sign out"
         case .quit: "Quit"
@@ -30,7 +32,7 @@ public enum ShellAction: Sendable, Equatable, CaseIterable {
         case .palette: .character(":")
         case .filter: .character("/")
         case .back: .escape
-        case .home: nil
+        case .home, .orders: nil
         case .switchStore: .control("t")
         case .signOut: nil
         case .quit: .character("q")

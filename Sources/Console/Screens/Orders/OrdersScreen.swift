@@ -1,0 +1,138 @@
+import Domain
+
+/// A store's orders, newest first, in a table that pages through keyset queries (never the whole
+/// table): `/` searches by order number or customer email, `s` cycles the status filter, End jumps to
+/// the oldest order, Enter opens one. Changes announced live re-read the rows on screen, keeping the
+/// selection and highlighting what changed.
+public struct OrdersScreen: Screen {
+    public enum Message: Sendable {
+        case page(TablePageRequest, Result<TablePage, ConsoleFailure>)
+        case refreshed(Result<TablePage, ConsoleFailure>)
+    }
+
+    public let store: TenantContext
+    public private(set) var table = TableView(columns: OrderRows.columns, pageSize: 100, maxPages: 3)
+    public private(set) var status: OrderStatus?
+    public private(set) var search = ""
+    public private(set) var failure: String?
+    private var refreshing = false
+    private var refreshAgain = false
+
+    public init(store: TenantContext) {
+        self.store = store
+    }
+
+    public var title: String { "Orders" }
+    public var isFilterable: Bool { true }
+
+    public var bindings: [KeyBinding] {
+        [
+            KeyBinding([.up, .down, .character("k"), .character("j")], "Move", inPalette: false),
+            KeyBinding([.pageUp, .pageDown], "Page up / down", inPalette: false),
+            KeyBinding(.home, "Newest order"),
+            KeyBinding(.end, "Oldest order"),
+            KeyBinding(.enter, "Open the selected order"),
+            KeyBinding(.character("s"), "Cycle the status filter"),
+            KeyBinding(.character("r"), "Reload"),
+        ]
+    }
+
+    public mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message> {
+        table.layout(height: context.contentSize.height - 1)
+        switch event {
+        case .appeared:
+            return table.hasLoaded ? refresh() : run(table.reload())
+        case .filter(let text):
+            search = text
+            return run(table.reload())
+        case .changes(let changes):
+            guard changes.isEmpty || changes.contains(where: { ["order", "payment", "delivery"].contains($0.entity) }) else { return .none }
+            return refresh()
+        case .key(.character("s")):
+            let all: [OrderStatus?] = [nil] + OrderStatus.allCases.map(Optional.some)
+            let index = all.firstIndex(of: status) ?? 0
+            status = all[(index + 1) % all.count]
+            return run(table.reload())
+        case .key(.character("r")):
+            return run(table.reload())
+        case .key(let key):
+            switch table.handle(key) {
+            case nil: return .ignored
+            case .handled: return .none
+            case .request(let request): return run(request)
+            case .open(let id):
+                guard let row = table.selectedRow, row.id == id, let number = Int64(row.cells[0]) else { return .none }
+                return .push(AnyScreen(OrderRecordScreen(store: store, number: number)))
+            }
+        case .message(.page(let request, .success(let page))):
+            failure = nil
+            return run(table.receive(page, for: request))
+        case .message(.page(let request, .failure(let failure))):
+            self.failure = failure.message
+            return .batch([run(table.requestFailed(request)), .notify(.error(failure.message))])
+        case .message(.refreshed(let result)):
+            refreshing = false
+            switch result {
+            case .success(let page):
+                let before = Dictionary(table.rows.map { ($0.id, $0.cells) }, uniquingKeysWith: { first, _ in first })
+                table.clearChanged()
+                let next = table.replaceRows(page)
+                table.markChanged(ids: page.rows.filter { before[$0.id] != $0.cells }.map(\.id).filter { _ in !before.isEmpty })
+                if refreshAgain {
+                    refreshAgain = false
+                    return refresh()
+                }
+                return run(next)
+            case .failure(let failure):
+                return .notify(.error(failure.message))
+            }
+        }
+    }
+
+    /// Runs a table request off the input loop.
+    private func run(_ request: TablePageRequest?) -> Effect<Message> {
+        guard let request else { return .none }
+        let store = self.store
+        let status = self.status
+        let search = self.search
+        return .task({ services in
+            OrderRows.page(try OrderBrowsing(service: services.orders)
+                .page(store, status: status, search: search, at: try OrderRows.position(request), limit: request.limit))
+        }, then: { Message.page(request, $0) })
+    }
+
+    /// Re-reads the rows on screen (one at a time; a change during one asks for another).
+    private mutating func refresh() -> Effect<Message> {
+        guard table.hasLoaded else { return .none }
+        if refreshing {
+            refreshAgain = true
+            return .none
+        }
+        refreshing = true
+        let request = table.refreshRequest
+        let store = self.store
+        let status = self.status
+        let search = self.search
+        return .task({ services in
+            OrderRows.page(try OrderBrowsing(service: services.orders)
+                .page(store, status: status, search: search, at: try OrderRows.position(request), limit: request.limit))
+        }, then: Message.refreshed)
+    }
+
+    public func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext) {
+        let theme = context.theme
+        var heading = "Orders"
+        if let status { heading += " · " + status.rawValue.replacingOccurrences(of: "_", with: " ") }
+        if !search.isEmpty { heading += " · matching \"" + TerminalText.sanitized(search) + "\"" }
+        canvas.put(DisplayWidth.truncate(heading, to: max(1, rect.width - 2)), x: rect.x + 1, y: rect.y, style: theme.style(.title), maxWidth: rect.width - 2)
+        let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: max(0, rect.height - 1))
+        var table = self.table
+        table.layout(height: body.height)
+        table.render(into: &canvas, at: body, theme: theme, focused: true)
+        if table.rows.isEmpty && !table.isLoading && body.height > 2 {
+            let text = failure ?? (table.hasLoaded ? "no orders" + (status == nil && search.isEmpty ? " yet" : " match") : "Loading…")
+            canvas.put(DisplayWidth.truncate(TerminalText.sanitized(text), to: max(1, rect.width - 4)), x: rect.x + 2, y: body.y + 2,
+                       style: theme.style(failure == nil ? .muted : .error), maxWidth: rect.width - 4)
+        }
+    }
+}
