@@ -23,9 +23,12 @@ public struct ConsoleApp {
         let session = try TerminalSession()
         defer { session.restore() }
         let terminal = NcursesTerminal()
-        let (theme, warning) = ThemeSelection.resolve(
-            argument: themeArgument, environment: ProcessInfo.processInfo.environment,
-            terminalColors: Int(bo_colors()), settings: nil)
+        let environment = ProcessInfo.processInfo.environment
+        let settingsPath = ConsoleSettings.path(environment)
+        let (settings, settingsWarning) = ConsoleSettings.load(path: settingsPath)
+        var (theme, warning) = ThemeSelection.resolve(
+            argument: themeArgument, environment: environment, terminalColors: Int(bo_colors()), settings: settings.theme)
+        if let settingsWarning { warning = [settingsWarning, warning].compactMap { $0 }.joined(separator: " ") }
         log.write("console started: theme \(theme.name), codeset \(session.codeset), size \(terminal.size.width)x\(terminal.size.height)")
         if let warning { log.write(warning) }
         let loop = try EventLoop<ShellMessage>(signalPipe: session.signalPipe)
@@ -33,7 +36,8 @@ public struct ConsoleApp {
         loop.watch(feed.source())
         feed.start()
         defer { feed.stop() }
-        var shell = ConsoleShell(services: services, theme: theme, warning: warning)
+        var shell = ConsoleShell(services: services, theme: theme, warning: warning,
+                                 appearance: Appearance(environment: environment, terminalColors: Int(bo_colors()), settingsPath: settingsPath))
         let exit = loop.run(&shell, on: terminal)
         session.restore()
         log.write("console stopped: \(exit)")

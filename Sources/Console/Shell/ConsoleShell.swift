@@ -33,7 +33,9 @@ public struct ConsoleShell: Program {
 
     public let services: ConsoleServices
     /// The theme before any store's accent.
-    public let baseTheme: Theme
+    public private(set) var baseTheme: Theme
+    /// What a theme chosen from the palette is resolved against, and where the choice is saved.
+    public let appearance: Appearance
     /// Built once per sign-in or store entry; what screens draw with.
     public private(set) var theme: Theme
     public private(set) var session: ConsoleSession?
@@ -48,9 +50,10 @@ public struct ConsoleShell: Program {
     /// A problem to show once the first screen is up (a broken theme file, say).
     private var startWarning: String?
 
-    public init(services: ConsoleServices, theme: Theme, warning: String? = nil,
+    public init(services: ConsoleServices, theme: Theme, warning: String? = nil, appearance: Appearance = Appearance(),
                 firstScreen: @escaping @Sendable () -> AnyScreen = { AnyScreen(LaunchScreen()) }) {
         self.services = services
+        self.appearance = appearance
         baseTheme = theme
         self.theme = theme
         startWarning = warning
@@ -119,6 +122,9 @@ public struct ConsoleShell: Program {
             return nil
         case .signedOut:
             return nil
+        case .settingsSaved(let problem):
+            guard let problem else { return nil }
+            return notify(.error(problem))
         case .changes(let changes):
             guard let store = session?.store, !stack.isEmpty else { return nil }
             let mine = changes.filter { $0.tenantID == store.context.tenantID }
@@ -196,8 +202,35 @@ public struct ConsoleShell: Program {
             return apply(.session(.signOut), from: stack.last?.id ?? 0)
         case .quit:
             return requestQuit()
+        case .theme(let choice):
+            return choose(choice)
         }
         return nil
+    }
+
+    /// Draws with a built-in theme from now on (still mono under `NO_COLOR` or without colours) and
+    /// saves the choice in the settings.
+    private mutating func choose(_ choice: BuiltInTheme) -> Command<ShellMessage>? {
+        let (chosen, _) = ThemeSelection.resolve(argument: choice.rawValue, environment: appearance.environment,
+                                                 terminalColors: appearance.terminalColors, settings: nil)
+        baseTheme = chosen
+        theme = session?.store?.accent.map { chosen.withAccent($0) } ?? chosen
+        let forcedMono = chosen.isMonochrome && choice != .mono
+        var commands = [notify(forcedMono ? .info("theme \(choice.rawValue) saved; this terminal shows mono (NO_COLOR or no colours)")
+                                          : .success("theme \(choice.rawValue)"))]
+        if let path = appearance.settingsPath {
+            commands.append(.perform {
+                var (settings, _) = ConsoleSettings.load(path: path)
+                settings.theme = choice.rawValue
+                do {
+                    try settings.save(path: path)
+                    return .settingsSaved(nil)
+                } catch {
+                    return .settingsSaved("could not save the theme: \(ConsoleFailure(error).message)")
+                }
+            })
+        }
+        return .batch(commands.compactMap { $0 })
     }
 
     private mutating func requestQuit() -> Command<ShellMessage>? {
@@ -417,7 +450,22 @@ public struct ConsoleShell: Program {
         if session?.store?.context.can(.ordersRead) == true { actions.append(.orders) }
         if session != nil { actions += [.switchStore, .signOut] }
         actions.append(.quit)
+        actions += BuiltInTheme.allCases.map(ShellAction.theme)
         items += actions.map { CommandPalette.Item(name: $0.name, keyLabel: $0.key?.label ?? "", action: .shell($0)) }
         return items
+    }
+}
+
+/// What the shell needs to resolve a theme chosen from the palette like `ThemeSelection` does at start
+/// (`NO_COLOR`, the terminal's colours), and where to save the choice (`ConsoleSettings`; nil: not saved).
+public struct Appearance: Sendable {
+    public var environment: [String: String]
+    public var terminalColors: Int
+    public var settingsPath: String?
+
+    public init(environment: [String: String] = [:], terminalColors: Int = 256, settingsPath: String? = nil) {
+        self.environment = environment
+        self.terminalColors = terminalColors
+        self.settingsPath = settingsPath
     }
 }

@@ -1,5 +1,5 @@
 /// The shell's own commands, offered in the palette and bound to global keys.
-public enum ShellAction: Sendable, Equatable, CaseIterable {
+public enum ShellAction: Sendable, Equatable {
     case help
     case palette
     case filter
@@ -9,6 +9,8 @@ public enum ShellAction: Sendable, Equatable, CaseIterable {
     case switchStore
     case signOut
     case quit
+    /// Draw with a built-in theme from now on (saved in the settings).
+    case theme(BuiltInTheme)
 
     /// The name the palette and the help show.
     public var name: String {
@@ -22,6 +24,7 @@ public enum ShellAction: Sendable, Equatable, CaseIterable {
         case .switchStore: "Switch store"
         case .signOut: "Sign out"
         case .quit: "Quit"
+        case .theme(let theme): "Theme: \(theme.rawValue)"
         }
     }
 
@@ -32,7 +35,7 @@ public enum ShellAction: Sendable, Equatable, CaseIterable {
         case .palette: .character(":")
         case .filter: .character("/")
         case .back: .escape
-        case .home, .orders: nil
+        case .home, .orders, .theme: nil
         case .switchStore: .control("t")
         case .signOut: nil
         case .quit: .character("q")

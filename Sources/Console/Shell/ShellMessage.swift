@@ -10,6 +10,8 @@ public enum ShellMessage: Sendable {
     case noticeExpired(Int)
     /// A sign-out finished (its result only matters for the log).
     case signedOut
+    /// The settings file was written (nil) or could not be (why).
+    case settingsSaved(String?)
     /// Rows changed in some store (from the LISTEN socket).
     case changes([ChangeNotice])
     /// The live-change feed's connection state.

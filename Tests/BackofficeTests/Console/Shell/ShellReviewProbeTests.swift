@@ -141,4 +141,25 @@ struct ShellReviewProbeTests {
                     "a revoked session entered a store again: top \(world.topTitle ?? "-"), notices \(world.shell.visibleNotices.map(\.text))")
         }
     }
+
+    // MARK: 5. Small-size fuzz (no confirm dialog): traps anywhere else?
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PROBE_CRASH"] == "3"))
+    func smallSizesDoNotTrap() throws {
+        try ShellWorld.withDemo { world in
+            func sweep(_ label: String) {
+                for w in 1...44 { for h in 1...12 {
+                    world.runner.resize(to: Size(width: w, height: h)); _ = world.runner.frame()
+                } }
+                world.runner.resize(to: Size(width: 80, height: 24))
+                print("PROBE swept \(label)")
+            }
+            world.type("x\u{1b}[31m伝説の剣🗡️")
+            sweep("sign-in"); world.send(.function(1)); sweep("help"); world.send(.escape)
+            world.runner.post(.feed(.lost("broke"))); sweep("banner")
+            world.signIn("manager@demo-games.test"); sweep("store home")
+            world.send(.character(":")); sweep("palette"); world.send(.escape)
+            world.send(.control("t")); sweep("picker")
+            world.send(.character("/")); world.type("dé"); sweep("filter")
+        }
+    }
 }
