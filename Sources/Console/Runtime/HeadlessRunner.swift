@@ -45,6 +45,12 @@ public struct HeadlessRunner<P: Program> {
         deliver(.resize(size))
     }
 
+    /// Changes the program directly (tests that set up a state no key sequence reaches), then carries
+    /// out the command it returns.
+    public mutating func mutate(_ change: (inout P) -> Command<P.Message>?) {
+        if let command = change(&program) { run(command) }
+    }
+
     /// Lets `seconds` pass: delivers the `after` messages that fall due, in order.
     public mutating func advance(by seconds: Double) {
         clock += seconds

@@ -91,7 +91,11 @@ public final class LiveChangeFeed: @unchecked Sendable {
                 if delay > 0 { Thread.sleep(forTimeInterval: delay) }
                 if lock.withLock({ stopped }) { return }
                 do {
-                    let fresh = try NotificationListener(conninfo: url)
+                    // TCP keepalives, so a silently dropped network shows as lost within a minute (the default
+                    // waits two hours); ignored on unix sockets.
+                    let conninfo = try ConnectionString.replacing(url, ["keepalives": "1", "keepalives_idle": "30",
+                                                                        "keepalives_interval": "10", "keepalives_count": "3"])
+                    let fresh = try NotificationListener(conninfo: conninfo)
                     try fresh.listen(LiveChangeFeed.channel)
                     let keep: Bool = lock.withLock {
                         reconnecting = false

@@ -43,6 +43,8 @@ public struct PlatformHomeScreen: Screen {
             self.figures = figures
             failure = nil
             return .none
+        case .message(.loaded(.failure(let failure))) where failure.statusCode == 401:
+            return .sessionEnded(failure)
         case .message(.loaded(.failure(let failure))):
             self.failure = failure.message
             return .none
@@ -50,9 +52,9 @@ public struct PlatformHomeScreen: Screen {
     }
 
     private func load(_ context: ScreenContext) -> Effect<Message> {
-        guard let user = context.session?.user else { return .none }
+        guard let token = context.session?.token else { return .none }
         return .task({ services in
-            let platform = try services.authenticator.platform(user)
+            let platform = try services.authenticator.platform(try services.authenticator.authenticate(token: token))
             let stores = try services.tenants.list(platform, includeDeleted: true)
             let users = try services.users.list(platform)
             return Figures(storesByStatus: Dictionary(grouping: stores, by: \.status).mapValues(\.count),

@@ -36,7 +36,7 @@ public struct StoreHomeScreen: Screen {
     public mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message> {
         switch event {
         case .appeared, .key(.character("r")):
-            return load()
+            return load(context)
         case .key(.character("o")) where store.context.can(.ordersRead):
             return .push(AnyScreen(OrdersScreen(store: store.context)))
         case .changes:
@@ -44,12 +44,14 @@ public struct StoreHomeScreen: Screen {
                 reloadPending = true
                 return .none
             }
-            return load()
+            return load(context)
         case .key, .filter:
             return .ignored
         case .message(.loaded(let result)):
             isLoading = false
             switch result {
+            case .failure(let failure) where failure.statusCode == 401:
+                return .sessionEnded(failure)
             case .success(let overview):
                 self.overview = overview
                 failure = nil
@@ -58,16 +60,22 @@ public struct StoreHomeScreen: Screen {
             }
             if reloadPending {
                 reloadPending = false
-                return load()
+                return load(context)
             }
             return .none
         }
     }
 
-    private mutating func load() -> Effect<Message> {
+    /// Reads the figures, after checking that the session still stands (each refresh is a chance to
+    /// notice a revoked session or a disabled account).
+    private mutating func load(_ screen: ScreenContext) -> Effect<Message> {
         isLoading = true
         let context = store.context
-        return .task({ try $0.overview.overview(context) }, then: Message.loaded)
+        let token = screen.session?.token ?? ""
+        return .task({ services in
+            _ = try services.authenticator.authenticate(token: token)
+            return try services.overview.overview(context, since: Calendar.current.startOfDay(for: Date()))
+        }, then: Message.loaded)
     }
 
     var roleTitle: String {

@@ -50,7 +50,7 @@ public struct StorePickerScreen: Screen {
     public mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message> {
         switch event {
         case .appeared:
-            return stores == nil ? load() : .none
+            return stores == nil ? load(context) : .none
         case .changes:
             return .none
         case .filter(let text):
@@ -58,14 +58,16 @@ public struct StorePickerScreen: Screen {
             applyFilter()
             return .none
         case .key(let key):
-            guard entering == nil else { return .none }
+            // While entering, only the shell's keys (Esc, q, Ctrl-T, …) still work.
+            guard entering == nil else { return .ignored }
+            cursor.layout(visibleRows: max(1, context.contentSize.height - 5))
             if cursor.handle(key) { return .none }
             switch key {
             case .enter:
                 guard shown.indices.contains(cursor.selected) else { return .none }
-                return enter(shown[cursor.selected])
+                return enter(shown[cursor.selected], context)
             case .character("r"):
-                return load()
+                return load(context)
             case .character("s") where purpose == .firstEntry:
                 return .session(.signOut)
             default:
@@ -75,8 +77,13 @@ public struct StorePickerScreen: Screen {
             stores = memberships
             failure = nil
             applyFilter()
-            if purpose == .firstEntry, memberships.count == 1 { return enter(memberships[0]) }
+            if purpose == .firstEntry, memberships.count == 1 { return enter(memberships[0], context) }
             return .none
+        case .message(.loaded(.failure(let failure))) where failure.statusCode == 401:
+            return .sessionEnded(failure)
+        case .message(.entered(.failure(let failure))) where failure.statusCode == 401:
+            entering = nil
+            return .sessionEnded(failure)
         case .message(.loaded(.failure(let failure))):
             stores = stores ?? []
             self.failure = failure.message
@@ -92,15 +99,20 @@ public struct StorePickerScreen: Screen {
         }
     }
 
-    private func load() -> Effect<Message> {
-        let user = self.user
-        return .task({ try $0.authenticator.memberships(of: user) }, then: Message.loaded)
+    /// The stores, for the user the session's token still proves (a revoked or expired session, or a
+    /// disabled account, ends here).
+    private func load(_ context: ScreenContext) -> Effect<Message> {
+        let token = context.session?.token ?? ""
+        return .task({ services in
+            try services.authenticator.memberships(of: try services.authenticator.authenticate(token: token))
+        }, then: Message.loaded)
     }
 
-    private mutating func enter(_ store: Membership) -> Effect<Message> {
+    private mutating func enter(_ store: Membership, _ context: ScreenContext) -> Effect<Message> {
         entering = store.slug
-        let user = self.user
+        let token = context.session?.token ?? ""
         return .task({ services in
+            let user = try services.authenticator.authenticate(token: token)
             let context = try services.authenticator.enter(store.slug, user: user)
             let tenant = try services.tenants.resolve(store.slug)
             return StoreSession(context: context, tenant: tenant)

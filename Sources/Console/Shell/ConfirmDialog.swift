@@ -34,13 +34,21 @@ public struct ConfirmDialog: Sendable, Equatable {
 
     public func render(into canvas: inout some Canvas, in area: Rect, theme: Theme) {
         let width = min(area.width - 2, max(36, min(60, DisplayWidth.of(text) + 4)))
-        guard width >= 16 else { return }
+        // A dialog needs a border, a line of text, a gap and the buttons: below that, only the buttons.
+        guard width >= 16, area.height >= 1 else { return }
+        guard area.height >= 5 else {
+            let line = "\(title): \(confirmLabel) (y) · Cancel (n)"
+            canvas.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), style: theme.style(.dialog))
+            canvas.put(DisplayWidth.truncate(TerminalText.sanitized(line), to: area.width), x: area.x, y: area.y,
+                       style: theme.style(.dialog), maxWidth: area.width)
+            return
+        }
         let body = DisplayWidth.wrap(TerminalText.sanitized(text), width: width - 4)
         let height = min(area.height, body.count + 5)
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - height) / 2), width: width, height: height)
         canvas.fill(box, style: theme.style(.dialog))
         canvas.box(box, style: theme.style(isDestructive ? .error : .dialogBorder), title: title, border: .light)
-        for (row, line) in body.prefix(height - 5).enumerated() {
+        for (row, line) in body.prefix(max(0, height - 5)).enumerated() {
             canvas.put(line, x: box.x + 2, y: box.y + 2 + row, style: theme.style(.dialog), maxWidth: width - 4)
         }
         let confirm = "[ \(confirmLabel) (y) ]"

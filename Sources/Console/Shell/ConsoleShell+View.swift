@@ -19,7 +19,7 @@ extension ConsoleShell {
         content.height = max(0, min(content.height, statusY - content.y - (overlayName == "filter" ? 1 : 0)))
         let top = content.y
         let bottom = content.maxY
-        if case .filter(let input) = overlay, bottom < statusY {
+        if case .filter(let input, _) = overlay, bottom < statusY {
             drawFilterLine(into: &canvas, input: input, y: bottom, width: size.width)
         }
         if let entry = stack.last, content.height > 0 {

@@ -21,14 +21,20 @@ public struct ConsoleShell: Program {
         case palette(CommandPalette)
         case help(HelpOverlay)
         case confirm(ConfirmDialog, then: PendingAnswer)
-        case filter(TextInput)
+        /// The filter line of the screen with this id.
+        case filter(TextInput, screenID: Int)
     }
 
     /// What a confirmed dialog does.
     enum PendingAnswer: Sendable {
         case screen(id: Int, payload: any Sendable)
-        case back
+        /// Close the screen with this id (and whatever is above it).
+        case back(id: Int)
         case quit
+        /// Carry out a shell command that replaces the stack (home, sign out).
+        case shell(ShellAction)
+        /// Carry out a session change that replaces the stack (entering another store).
+        case session(SessionChange)
     }
 
     public let services: ConsoleServices
@@ -43,6 +49,8 @@ public struct ConsoleShell: Program {
     private(set) var stack: [Entry] = []
     private(set) var overlay: Overlay?
     private(set) var notices: [(id: Int, notice: Notice)] = []
+    /// Questions asked while another overlay was open, asked in turn when it closes.
+    private var waitingQuestions: [(dialog: ConfirmDialog, then: PendingAnswer)] = []
     private var nextID = 1
     /// How the first screen is made (the launch check by default; tests may start elsewhere).
     private let makeFirstScreen: @Sendable () -> AnyScreen
@@ -120,8 +128,9 @@ public struct ConsoleShell: Program {
         case .noticeExpired(let id):
             notices.removeAll { $0.id == id }
             return nil
-        case .signedOut:
-            return nil
+        case .signedOut(let problem):
+            guard let problem else { return nil }
+            return notify(.error(problem))
         case .settingsSaved(let problem):
             guard let problem else { return nil }
             return notify(.error(problem))
@@ -143,11 +152,17 @@ public struct ConsoleShell: Program {
     }
 
     private mutating func handleKey(_ key: Key) -> Command<ShellMessage>? {
+        if key == .control("c") {
+            // Ctrl-C quits from anywhere; on the "quit and discard?" question it answers yes.
+            if case .confirm(_, .quit) = overlay { return .quit }
+            overlay = nil
+            return requestQuit()
+        }
         if let overlay {
-            return handleOverlayKey(key, overlay)
+            let command = handleOverlayKey(key, overlay)
+            return askWaitingQuestion(after: command)
         }
         guard let top = stack.last else { return nil }
-        if key == .control("c") { return requestQuit() }
         let context = self.context
         let effect = stack[stack.count - 1].screen.update(.key(key), context: context)
         if case .ignored = effect { return globalKey(key) }
@@ -177,17 +192,18 @@ public struct ConsoleShell: Program {
             guard let top = stack.last, top.screen.isFilterable else {
                 return notify(.info("this screen has no filter"))
             }
-            overlay = .filter(TextInput(text: top.filter, placeholder: "filter", isFocused: true))
+            overlay = .filter(TextInput(text: top.filter, placeholder: "filter", isFocused: true), screenID: top.id)
         case .back:
             guard stack.count > 1, let top = stack.last else { return nil }
             if top.screen.isDirty {
                 overlay = .confirm(ConfirmDialog(title: "Unsaved changes", text: "Leave \(top.screen.title) and discard your changes?",
-                                                 confirmLabel: "Discard", isDestructive: true), then: .back)
+                                                 confirmLabel: "Discard", isDestructive: true), then: .back(id: top.id))
                 return nil
             }
             return popScreen()
         case .home:
             guard session != nil else { return nil }
+            if let question = discardQuestion(then: .shell(.home)) { return question }
             return goHome()
         case .orders:
             guard let store = session?.store?.context, store.can(.ordersRead) else { return nil }
@@ -199,7 +215,8 @@ public struct ConsoleShell: Program {
             return push(AnyScreen(StorePickerScreen(user: session.user, purpose: .switching)))
         case .signOut:
             guard session != nil else { return nil }
-            return apply(.session(.signOut), from: stack.last?.id ?? 0)
+            if let question = discardQuestion(then: .shell(.signOut)) { return question }
+            return applySession(.signOut)
         case .quit:
             return requestQuit()
         case .theme(let choice):
@@ -231,6 +248,34 @@ public struct ConsoleShell: Program {
             })
         }
         return .batch(commands.compactMap { $0 })
+    }
+
+    /// Asks before anything that would drop a screen with unsaved changes (`nil`: nothing is dirty).
+    private mutating func discardQuestion(then answer: PendingAnswer) -> Command<ShellMessage>?? {
+        guard let dirty = stack.last(where: { $0.screen.isDirty }) else { return nil }
+        let question = ConfirmDialog(title: "Unsaved changes", text: "\(dirty.screen.title) has unsaved changes. Discard them?",
+                                     confirmLabel: "Discard", isDestructive: true)
+        return .some(ask(question, then: answer))
+    }
+
+    /// Opens a question, or keeps it for when the open overlay closes (a screen's question never
+    /// replaces the palette, the help or another question).
+    private mutating func ask(_ dialog: ConfirmDialog, then answer: PendingAnswer) -> Command<ShellMessage>? {
+        switch overlay {
+        case nil, .filter:
+            overlay = .confirm(dialog, then: answer)
+        case .palette, .help, .confirm:
+            waitingQuestions.append((dialog, answer))
+        }
+        return nil
+    }
+
+    private mutating func askWaitingQuestion(after command: Command<ShellMessage>?) -> Command<ShellMessage>? {
+        if overlay == nil, !waitingQuestions.isEmpty {
+            let next = waitingQuestions.removeFirst()
+            overlay = .confirm(next.dialog, then: next.then)
+        }
+        return command
     }
 
     private mutating func requestQuit() -> Command<ShellMessage>? {
@@ -276,12 +321,22 @@ public struct ConsoleShell: Program {
                 overlay = nil
                 switch then {
                 case .screen(let id, let payload): return deliver(.message(payload), to: id)
-                case .back: return popScreen()
+                case .back(let id):
+                    guard let index = stack.firstIndex(where: { $0.id == id }), index > 0 else { return nil }
+                    stack.removeSubrange(index...)
+                    return deliver(.appeared, to: stack[stack.count - 1].id)
                 case .quit: return .quit
+                case .shell(let action):
+                    // Discarded: the dirty screens go now (the action replaces the stack anyway).
+                    stack.removeAll { $0.screen.isDirty }
+                    return perform(action)
+                case .session(let change):
+                    stack.removeAll { $0.screen.isDirty }
+                    return applySession(change)
                 }
             }
-        case .filter(var input):
-            guard let index = stack.indices.last else {
+        case .filter(var input, let screenID):
+            guard let index = stack.firstIndex(where: { $0.id == screenID }) else {
                 overlay = nil
                 return nil
             }
@@ -296,7 +351,7 @@ public struct ConsoleShell: Program {
                 return deliver(.filter(""), to: stack[index].id)
             default:
                 guard input.handle(key) else { return nil }
-                overlay = .filter(input)
+                overlay = .filter(input, screenID: screenID)
                 guard input.text != stack[index].filter else { return nil }
                 stack[index].filter = input.text
                 return deliver(.filter(input.text), to: stack[index].id)
@@ -332,10 +387,9 @@ public struct ConsoleShell: Program {
         case .reset(let screen):
             return replaceStack(with: screen)
         case .confirm(let question):
-            overlay = .confirm(ConfirmDialog(title: question.title, text: question.text, confirmLabel: question.confirmLabel,
-                                             isDestructive: question.isDestructive),
-                               then: .screen(id: id, payload: question.onConfirm))
-            return nil
+            return ask(ConfirmDialog(title: question.title, text: question.text, confirmLabel: question.confirmLabel,
+                                     isDestructive: question.isDestructive),
+                       then: .screen(id: id, payload: question.onConfirm))
         case .notify(let notice):
             return notify(notice)
         case .session(let change):
@@ -343,7 +397,14 @@ public struct ConsoleShell: Program {
         case .quit:
             return requestQuit()
         case .batch(let effects):
-            let commands = effects.compactMap { apply($0, from: id) }
+            var commands: [Command<ShellMessage>] = []
+            for effect in effects {
+                // Once the screen is gone (its effect reset the stack), only its notices still count.
+                if !stack.contains(where: { $0.id == id }) {
+                    guard case .notify = effect else { continue }
+                }
+                if let command = apply(effect, from: id) { commands.append(command) }
+            }
             return commands.isEmpty ? nil : .batch(commands)
         }
     }
@@ -361,6 +422,7 @@ public struct ConsoleShell: Program {
             return replaceStack(with: AnyScreen(StorePickerScreen(user: signIn.user, purpose: .firstEntry)))
         case .entered(let store):
             guard session != nil else { return nil }
+            if let question = discardQuestion(then: .session(change)) { return question }
             session?.store = store
             theme = store.accent.map { baseTheme.withAccent($0) } ?? baseTheme
             return .batch([replaceStack(with: StoreHomeScreen.make(for: store)), notify(.success("entered \(store.name) as \(store.context.role)"))]
@@ -373,8 +435,12 @@ public struct ConsoleShell: Program {
             let reset = replaceStack(with: AnyScreen(SignInScreen()))
             guard let token else { return reset }
             return .batch([.perform {
-                _ = try? services.authenticator.signOut(token: token)
-                return .signedOut
+                do {
+                    try services.authenticator.signOut(token: token)
+                    return .signedOut(nil)
+                } catch {
+                    return .signedOut("the session could not be revoked: \(ConsoleFailure(error).message)")
+                }
             }, reset].compactMap { $0 })
         case .setUpDone(let message, let email):
             return replaceStack(with: AnyScreen(SignInScreen(email: email ?? "", message: message)))
@@ -390,7 +456,7 @@ public struct ConsoleShell: Program {
         return replaceStack(with: AnyScreen(StorePickerScreen(user: session.user, purpose: .firstEntry)))
     }
 
-    private mutating func push(_ screen: AnyScreen) -> Command<ShellMessage>? {
+    mutating func push(_ screen: AnyScreen) -> Command<ShellMessage>? {
         let id = nextID
         nextID += 1
         stack.append(Entry(id: id, screen: screen))

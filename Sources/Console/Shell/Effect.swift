@@ -26,6 +26,12 @@ public indirect enum Effect<Message: Sendable>: Sendable {
     /// Several effects in order.
     case batch([Effect<Message>])
 
+    /// The session is no longer valid (revoked, expired, the account disabled): say so and go back to
+    /// the sign-in.
+    public static func sessionEnded(_ failure: ConsoleFailure) -> Effect {
+        .batch([.notify(.error("your session ended (\(failure.message)): sign in again")), .session(.signOut)])
+    }
+
     /// Runs `work` off the input loop and hands back its result or its failure, shown as the user should
     /// read it. The console's one way to call a Domain service.
     public static func task<T: Sendable>(

@@ -63,7 +63,7 @@ public struct HelpOverlay: Sendable, Equatable {
             let line = lines[top + row]
             let y = box.y + 1 + row
             if line.isHeading {
-                canvas.put(line.text, x: box.x + 2, y: y, style: theme.style(.title), maxWidth: width - 4)
+                canvas.put(TerminalText.sanitized(line.text), x: box.x + 2, y: y, style: theme.style(.title), maxWidth: width - 4)
             } else if !line.key.isEmpty {
                 canvas.put(DisplayWidth.truncate(line.key, to: keyWidth), x: box.x + 2, y: y, style: theme.style(.key), maxWidth: keyWidth)
                 canvas.put(DisplayWidth.truncate(line.text, to: width - keyWidth - 7), x: box.x + 4 + keyWidth, y: y,

@@ -8,8 +8,8 @@ public enum ShellMessage: Sendable {
     case screen(id: Int, payload: any Sendable)
     /// A notice's time on screen is over.
     case noticeExpired(Int)
-    /// A sign-out finished (its result only matters for the log).
-    case signedOut
+    /// A sign-out finished: nil, or why the session could not be revoked.
+    case signedOut(String?)
     /// The settings file was written (nil) or could not be (why).
     case settingsSaved(String?)
     /// Rows changed in some store (from the LISTEN socket).

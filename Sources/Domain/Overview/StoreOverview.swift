@@ -7,8 +7,8 @@ public struct StoreOverview: Sendable, Equatable {
     /// Products by status (`products.read`).
     public var productsActive: Int?
     public var productsDraft: Int?
-    /// Orders placed since midnight (the database's time zone) and their total per currency in minor
-    /// units (`orders.read`).
+    /// Orders placed since the `since` given to `overview` (the console passes its local midnight), and
+    /// the total of those paid (paid, fulfilling, fulfilled) per currency in minor units (`orders.read`).
     public var ordersToday: Int?
     public var revenueToday: [Money]?
     /// Orders waiting for payment (`orders.read`).
@@ -30,7 +30,7 @@ public struct StoreOverviewService: Sendable {
         self.database = database
     }
 
-    public func overview(_ context: TenantContext) throws -> StoreOverview {
+    public func overview(_ context: TenantContext, since dayStart: Date) throws -> StoreOverview {
         var overview = StoreOverview()
         let readsProducts = context.can(.productsRead)
         let readsOrders = context.can(.ordersRead)
@@ -42,13 +42,14 @@ public struct StoreOverviewService: Sendable {
             if readsProducts {
                 statements.append("""
                     SELECT count(*) FILTER (WHERE status = 'active') AS active, count(*) FILTER (WHERE status = 'draft') AS draft
-                      FROM products WHERE tenant_id = \(tenant)
+                      FROM products WHERE tenant_id = \(tenant) AND status IN ('active', 'draft')
                     """)
             }
             if readsOrders {
                 statements.append("""
-                    SELECT currency, count(*) AS orders, sum(total_amount)::bigint AS total
-                      FROM orders WHERE tenant_id = \(tenant) AND created_at >= date_trunc('day', now())
+                    SELECT currency, count(*) AS orders,
+                           coalesce(sum(total_amount) FILTER (WHERE status IN ('paid', 'fulfilling', 'fulfilled')), 0)::bigint AS total
+                      FROM orders WHERE tenant_id = \(tenant) AND created_at >= \(dayStart)
                      GROUP BY currency ORDER BY currency
                     """)
                 statements.append("SELECT count(*) AS n FROM orders WHERE tenant_id = \(tenant) AND status = 'pending_payment'")

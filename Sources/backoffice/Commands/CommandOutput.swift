@@ -46,10 +46,7 @@ struct CommandOutput {
     }
 
     private func printEnvelope<E: Encodable>(_ envelope: E) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        print(String(decoding: try encoder.encode(envelope), as: UTF8.self))
+        print(String(decoding: try PlatformJSON.encoder().encode(envelope), as: UTF8.self))
     }
 }
 

@@ -63,9 +63,7 @@ public struct OrderRecordScreen: Screen {
         let store = self.store
         let number = self.number
         return .task({ services in
-            let order = try services.orders.show(store, number: number)
-            let data = try JSONEncoder().encode(order)
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            try PlatformJSON.value(try services.orders.show(store, number: number))
         }, then: Message.loaded)
     }
 

@@ -26,8 +26,9 @@ struct ConsoleShellScreensTests {
         }
     }
 
-    @Test func firstRunCreatesTheFirstSuperAdminAndShowsIssuesByField() throws {
-        try ShellWorld.with { world in
+    @Test(arguments: sizes)
+    func firstRunCreatesTheFirstSuperAdminAndShowsIssuesByField(size: Size) throws {
+        try ShellWorld.with(size: size) { world in
             world.send(.character("a"))
             #expect(world.topTitle == "First super admin")
             world.type("Ada")
@@ -124,8 +125,9 @@ struct ConsoleShellScreensTests {
         }
     }
 
-    @Test func escapeFromThePickerGoesToThePlatformHome() throws {
-        try ShellWorld.withDemo { world in
+    @Test(arguments: sizes)
+    func escapeFromThePickerGoesToThePlatformHome(size: Size) throws {
+        try ShellWorld.withDemo(size: size) { world in
             world.signIn(DemoData.adminEmail)
             world.send(.escape)
             #expect(world.topTitle == "Platform")

@@ -23,11 +23,12 @@ struct OrdersScreenTests {
                  WHERE tenant_id = \(tenant)
                 """)
             try connection.execute("""
-                INSERT INTO orders (tenant_id, order_number, status, currency, total_amount, items_data, customer_email, created_at)
+                INSERT INTO orders (tenant_id, order_number, status, currency, total_amount, items_data, customer_email, created_at, updated_at)
                 SELECT \(tenant), 1000 + g,
                        CASE g % 4 WHEN 0 THEN 'pending_payment' WHEN 1 THEN 'fulfilled' WHEN 2 THEN 'cancelled' ELSE 'fulfilling' END,
                        'EUR', 999 + g, jsonb_build_array(jsonb_build_object('sku', 'G1-KEY', 'quantity', 1)),
-                       'buyer' || g || '@example.com', timestamptz '2026-01-01 00:00Z' + g * interval '1 minute'
+                       'buyer' || g || '@example.com', timestamptz '2026-01-01 00:00Z' + g * interval '1 minute',
+                       timestamptz '2026-01-01 00:00Z' + g * interval '1 minute'
                   FROM generate_series(1, 1000) AS g
                 """)
         }
@@ -53,8 +54,9 @@ struct OrdersScreenTests {
         }
     }
 
-    @Test func endJumpsToTheOldestOrderAndHomeBack() throws {
-        try ShellWorld.withDemo { world in
+    @Test(arguments: ConsoleShellScreensTests.sizes)
+    func endJumpsToTheOldestOrderAndHomeBack(size: Size) throws {
+        try ShellWorld.withDemo(size: size) { world in
             try OrdersScreenTests.openOrders(world)
             world.send(.end)
             let atEnd = try #require(orders(world))
@@ -91,8 +93,9 @@ struct OrdersScreenTests {
         }
     }
 
-    @Test func statusAndSearchFilterTheQuery() throws {
-        try ShellWorld.withDemo { world in
+    @Test(arguments: ConsoleShellScreensTests.sizes)
+    func statusAndSearchFilterTheQuery(size: Size) throws {
+        try ShellWorld.withDemo(size: size) { world in
             try OrdersScreenTests.openOrders(world)
             world.send(.character("s"))
             let pending = try #require(orders(world))
@@ -109,6 +112,8 @@ struct OrdersScreenTests {
             world.send(.enter)
             #expect(world.topTitle == "Order 1500")
             #expect(world.text.contains("buyer500@example.com"))
+            let id = try #require(found.table.rows.first?.id)
+            GoldenFile.check(world.runner.frame(), "order-record", masking: [id: String(repeating: "x", count: id.count)])
         }
     }
 

@@ -9,10 +9,13 @@ enum GoldenFile {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     static var updating: Bool { ProcessInfo.processInfo.environment["BACKOFFICE_UPDATE_GOLDEN"] == "1" }
 
-    /// Checks `frame` against the golden file `<name>-<width>x<height>.txt`.
-    static func check(_ frame: CellBuffer, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    /// Checks `frame` against the golden file `<name>-<width>x<height>.txt`. `masking` replaces
+    /// run-dependent text (a generated id) with a stable placeholder first.
+    static func check(_ frame: CellBuffer, _ name: String, masking: [String: String] = [:],
+                      sourceLocation: SourceLocation = #_sourceLocation) {
         let file = directory.appendingPathComponent("\(name)-\(frame.size.width)x\(frame.size.height).txt")
-        let actual = frame.textDump() + "\n"
+        var actual = frame.textDump() + "\n"
+        for (text, placeholder) in masking { actual = actual.replacingOccurrences(of: text, with: placeholder) }
         if updating {
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try? Data(actual.utf8).write(to: file)
