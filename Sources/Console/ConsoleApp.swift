@@ -40,10 +40,28 @@ public struct ConsoleApp {
                                  appearance: Appearance(environment: environment, terminalColors: Int(bo_colors()), settingsPath: settingsPath))
         let exit = loop.run(&shell, on: terminal)
         session.restore()
+        if let token = shell.session?.token { revoke(token, log: log) }
         log.write("console stopped: \(exit)")
         if case .signal(let signal) = exit {
             feed.stop()
             Foundation.exit(128 + signal)
         }
+    }
+
+    /// The console's sign-in ends with the console (on quit and on signals alike): its session is
+    /// revoked, waiting at most two seconds for the database.
+    private func revoke(_ token: String, log: ConsoleLog) {
+        let done = DispatchSemaphore(value: 0)
+        let services = self.services
+        Thread.detachNewThread {
+            do {
+                try services.authenticator.signOut(token: token)
+                log.write("session revoked")
+            } catch {
+                log.write("could not revoke the session: \(ConsoleFailure(error).message)")
+            }
+            done.signal()
+        }
+        if done.wait(timeout: .now() + 2) == .timedOut { log.write("could not revoke the session: the database did not answer in 2 s") }
     }
 }

@@ -20,7 +20,7 @@ import Foundation
 enum FigureCatalog {
     static let catalogNames = [ProductCreateBenchmark.figureName, ProductFilterBenchmark.figureName, KeyImportBenchmark.figureName]
     static let orderNames = [OrderPlaceBenchmark.figureName, DeliveryQueueBenchmark.figureName, OrderListBenchmark.figureName]
-    static let names = RoundTripBenchmarks.names + catalogNames + orderNames + ConsoleFigures.names
+    static let names = RoundTripBenchmarks.names + catalogNames + orderNames + ConsoleFigures.names + ConsoleEndToEnd.names
 }
 
 /// What the command line asked for.
@@ -183,6 +183,14 @@ func runFigures(_ options: BenchOptions, settings: BenchSettings, database: Benc
         for figure in roundTrips.figures where wanted.contains(figure.name) {
             try run(figure)
         }
+    }
+    // The real console binary on the demo with 1,000,000 orders; before the catalog figures, so the demo
+    // is loaded as `backoffice demo` would on a platform without a super admin.
+    let endToEnd = wanted.filter(ConsoleEndToEnd.names.contains)
+    if !endToEnd.isEmpty {
+        let console = try ConsoleEndToEnd(database: database)
+        defer { console.close() }
+        for figure in console.figures(endToEnd) { try run(figure) }
     }
     let catalogFigures = wanted.filter { FigureCatalog.catalogNames.contains($0) || FigureCatalog.orderNames.contains($0) }
     guard !catalogFigures.isEmpty else { return }

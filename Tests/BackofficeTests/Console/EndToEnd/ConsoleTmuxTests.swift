@@ -58,6 +58,7 @@ struct ConsoleTmuxTests {
             let log = (try? String(contentsOfFile: tmux.directory + "/state/backoffice/console.log", encoding: .utf8)) ?? ""
             #expect(log.contains("console started"))
             #expect(log.contains("live feed connected"))
+            #expect(log.contains("session revoked"), "quitting ends the console's sign-in")
             #expect(log.contains("console stopped: quit"))
         }
     }
