@@ -37,11 +37,22 @@ public final class ConsoleServices: Sendable {
     public var tenants: TenantService { TenantService(database: database) }
     public var users: UserService { UserService(database: database, hasher: hasher) }
     public var catalog: CatalogEnvironment { CatalogEnvironment(database: database, hooks: hooks) }
+    public var productTypes: ProductTypeService { ProductTypeService(catalog: catalog) }
     public var products: ProductService { ProductService(catalog: catalog) }
+    public var variants: VariantService { VariantService(catalog: catalog) }
+    public var deliveryMethods: DeliveryMethodService { DeliveryMethodService(database: database) }
     public var orders: OrderService { OrderService(catalog: catalog) }
     public var overview: StoreOverviewService { StoreOverviewService(database: database) }
 
     public func secretBox() throws -> SecretBox { try openSecretBox() }
+
+    public func licenseKeys() throws -> LicenseKeyService {
+        LicenseKeyService(catalog: catalog, box: try secretBox())
+    }
+
+    public func payments() throws -> PaymentService {
+        PaymentService(catalog: catalog, box: try secretBox())
+    }
 
     public func deliveries() throws -> DeliveryService {
         DeliveryService(catalog: catalog, box: try secretBox(), claimTimeout: claimTimeout)
