@@ -40,12 +40,32 @@ public struct ConsoleApp {
                                  appearance: Appearance(environment: environment, terminalColors: Int(bo_colors()), settingsPath: settingsPath))
         let exit = loop.run(&shell, on: terminal)
         session.restore()
+        giveBack(shell.heldClaims, log: log)
         if let token = shell.session?.token { revoke(token, log: log) }
         log.write("console stopped: \(exit)")
         if case .signal(let signal) = exit {
             feed.stop()
             Foundation.exit(128 + signal)
         }
+    }
+
+    /// Claims left unfinished go back to the queue for other clerks (waiting at most two seconds).
+    private func giveBack(_ claims: [(store: TenantContext, delivery: UUID)], log: ConsoleLog) {
+        guard !claims.isEmpty else { return }
+        let done = DispatchSemaphore(value: 0)
+        let services = self.services
+        Thread.detachNewThread {
+            for (store, id) in claims {
+                do {
+                    _ = try services.deliveries().release(store, id: id)
+                    log.write("claim on delivery \(id.uuidString.lowercased()) given back")
+                } catch {
+                    log.write("could not give back the claim on \(id.uuidString.lowercased()): \(ConsoleFailure(error).message)")
+                }
+            }
+            done.signal()
+        }
+        if done.wait(timeout: .now() + 2) == .timedOut { log.write("could not give back claims: the database did not answer in 2 s") }
     }
 
     /// The console's sign-in ends with the console (on quit and on signals alike): its session is

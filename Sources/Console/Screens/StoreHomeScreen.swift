@@ -20,15 +20,21 @@ public struct StoreHomeScreen: Screen {
         self.store = store
     }
 
-    /// The home for a store, as the shell opens it.
+    /// The home for a store, as the shell opens it: the fulfilment desk for clerks (who fulfil but do not
+    /// read orders), the figures for everyone else.
     public static func make(for store: StoreSession) -> AnyScreen {
-        AnyScreen(StoreHomeScreen(store: store))
+        let context = store.context
+        if context.can(.deliveriesFulfil), !context.can(.ordersRead), !context.isSuperAdminEntry {
+            return AnyScreen(FulfilmentScreen(store: context))
+        }
+        return AnyScreen(StoreHomeScreen(store: store))
     }
 
     public var title: String { "Home" }
 
     public var bindings: [KeyBinding] {
         var bindings = [KeyBinding(.character("r"), "Reload the figures")]
+        if store.context.can(.deliveriesRead) { bindings.insert(KeyBinding(.character("f"), "Fulfilment queue"), at: 0) }
         if store.context.can(.ordersRead) { bindings.insert(KeyBinding(.character("o"), "Orders"), at: 0) }
         return bindings
     }
@@ -39,6 +45,8 @@ public struct StoreHomeScreen: Screen {
             return load(context)
         case .key(.character("o")) where store.context.can(.ordersRead):
             return .push(AnyScreen(OrdersScreen(store: store.context)))
+        case .key(.character("f")) where store.context.can(.deliveriesRead):
+            return .push(AnyScreen(FulfilmentScreen(store: store.context)))
         case .changes:
             if isLoading {
                 reloadPending = true
@@ -141,7 +149,8 @@ public struct StoreHomeScreen: Screen {
             y += 1
         }
         if y < rect.maxY {
-            let hint = (store.context.can(.ordersRead) ? "o orders · " : "") + ": commands · ? help · Ctrl-T switch store"
+            let hint = (store.context.can(.ordersRead) ? "o orders · " : "") + (store.context.can(.deliveriesRead) ? "f fulfilment · " : "")
+                + ": commands · ? help"
             canvas.put(hint, x: x, y: y, style: theme.style(.muted), maxWidth: width)
         }
     }

@@ -53,11 +53,15 @@ public struct ScreenContext: Sendable {
     /// The size of the area the screen is drawn in (what `view` gets as its rect), for layouts that
     /// paging depends on (a table's rows per page).
     public var contentSize: Size
+    /// How long a fulfilment claim lasts (`BACKOFFICE_CLAIM_TIMEOUT_MINUTES`), for showing when it ends.
+    public var claimTimeout: TimeInterval
 
-    public init(theme: Theme, session: ConsoleSession?, contentSize: Size = Size(width: 80, height: 22)) {
+    public init(theme: Theme, session: ConsoleSession?, contentSize: Size = Size(width: 80, height: 22),
+                claimTimeout: TimeInterval = 15 * 60) {
         self.theme = theme
         self.session = session
         self.contentSize = contentSize
+        self.claimTimeout = claimTimeout
     }
 
     /// The store context, when a store has been entered.

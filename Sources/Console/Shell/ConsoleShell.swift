@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 
 /// The console as one Elm-style program: a navigation stack of screens inside a frame (breadcrumbs on
 /// top, the status bar at the bottom), and the overlays every screen shares — the `:` palette, the `?`
@@ -86,7 +87,16 @@ public struct ConsoleShell: Program {
     /// The terminal's size, from the runtime's `.resize` events.
     public private(set) var size = Size(width: 80, height: 24)
 
-    var context: ScreenContext { ScreenContext(theme: theme, session: session, contentSize: contentRect.size) }
+    var context: ScreenContext {
+        ScreenContext(theme: theme, session: session, contentSize: contentRect.size, claimTimeout: services.claimTimeout)
+    }
+
+    /// Fulfilment claims open screens hold, for the console to give back when it exits.
+    public var heldClaims: [(store: TenantContext, delivery: UUID)] {
+        stack.compactMap { entry in
+            entry.screen.unwrap(as: FulfilmentScreen.self).flatMap { screen in screen.heldClaim.map { (screen.store, $0) } }
+        }
+    }
 
     /// Where the top screen is drawn: between the header (and the connection banner) and the status bar
     /// (and the filter line).
@@ -209,6 +219,16 @@ public struct ConsoleShell: Program {
             guard let store = session?.store?.context, store.can(.ordersRead) else { return nil }
             if stack.last?.screen.unwrap(as: OrdersScreen.self) != nil { return nil }
             return push(AnyScreen(OrdersScreen(store: store)))
+        case .fulfilment:
+            guard let store = session?.store?.context, store.can(.deliveriesRead) else { return nil }
+            if stack.contains(where: { $0.screen.unwrap(as: FulfilmentScreen.self) != nil }) {
+                // One desk per console: go back to it rather than open a second.
+                while stack.count > 1, stack.last?.screen.unwrap(as: FulfilmentScreen.self) == nil, stack.last?.screen.isDirty == false {
+                    stack.removeLast()
+                }
+                return deliver(.appeared, to: stack[stack.count - 1].id)
+            }
+            return push(AnyScreen(FulfilmentScreen(store: store)))
         case .switchStore:
             guard let session else { return nil }
             if stack.last?.screen.unwrap(as: StorePickerScreen.self) != nil { return nil }
@@ -514,6 +534,7 @@ public struct ConsoleShell: Program {
         if stack.count > 1 { actions.append(.back) }
         if session != nil { actions.append(.home) }
         if session?.store?.context.can(.ordersRead) == true { actions.append(.orders) }
+        if session?.store?.context.can(.deliveriesRead) == true { actions.append(.fulfilment) }
         if session != nil { actions += [.switchStore, .signOut] }
         actions.append(.quit)
         actions += BuiltInTheme.allCases.map(ShellAction.theme)

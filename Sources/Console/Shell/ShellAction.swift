@@ -6,6 +6,7 @@ public enum ShellAction: Sendable, Equatable {
     case back
     case home
     case orders
+    case fulfilment
     case switchStore
     case signOut
     case quit
@@ -21,6 +22,7 @@ public enum ShellAction: Sendable, Equatable {
         case .back: "Back"
         case .home: "Go to home"
         case .orders: "Go to orders"
+        case .fulfilment: "Go to the fulfilment queue"
         case .switchStore: "Switch store"
         case .signOut: "Sign out"
         case .quit: "Quit"
@@ -35,7 +37,7 @@ public enum ShellAction: Sendable, Equatable {
         case .palette: .character(":")
         case .filter: .character("/")
         case .back: .escape
-        case .home, .orders, .theme: nil
+        case .home, .orders, .fulfilment, .theme: nil
         case .switchStore: .control("t")
         case .signOut: nil
         case .quit: .character("q")

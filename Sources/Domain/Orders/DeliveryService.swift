@@ -239,6 +239,28 @@ public struct DeliveryService: Sendable {
         }
     }
 
+    /// Gives a claim back to the queue unfinished (the clerk stepped away, the console is closing): the
+    /// delivery is pending again for anyone to claim. Only the clerk holding the claim (or a super admin)
+    /// may; an expired claim is already back, and releasing it again is a 409 saying so.
+    public func release(_ context: TenantContext, id: UUID) throws -> Delivery {
+        try context.require(.deliveriesFulfil)
+        return try catalog.write(context) { tx in
+            let delivery = try claimedByActor(tx, id: id)
+            try tx.connection.pipeline([
+                """
+                UPDATE deliveries SET status = 'pending', claimed_by = NULL, claimed_at = NULL, version = version + 1,
+                       error_log = error_log || jsonb_build_array(jsonb_build_object('at', now(), 'by', \(tx.context.userID), 'reason', 'claim released'))
+                 WHERE tenant_id = \(tx.context.tenantID) AND id = \(id)
+                """,
+                AuditLog.insertSQL(tenantID: tx.context.tenantID, actor: tx.context.userID, action: "delivery.released",
+                                   entityType: "delivery", entityID: id.uuidString.lowercased(), before: nil,
+                                   after: .object(["order": .integer(delivery.orderNumber), "sku": .string(delivery.sku)])),
+                HookRegistry.announceSQL(tx, event: "delivery_released", id: id),
+            ])
+            return try find(tx, id: id)
+        }
+    }
+
     /// The delivery, locked, if the acting user holds its live claim (409 otherwise, saying why).
     private func claimedByActor(_ tx: TenantTransaction, id: UUID) throws -> Delivery {
         let rows = try tx.query("""

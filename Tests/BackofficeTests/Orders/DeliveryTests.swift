@@ -138,6 +138,28 @@ import Testing
         }
     }
 
+    @Test func releaseGivesTheClaimBackToTheQueueOnlyForItsHolder() throws {
+        try OrderWorld.with { w in
+            try w.variant("MANUAL")
+            let clerk = try w.world.member(.fulfilment, in: "shop")
+            let other = try w.world.member(.fulfilment, in: "shop")
+            let order = try w.order([("MANUAL", 1)])
+            try w.pay(order.number, "10.00", reference: "R-1")
+            let claimed = try #require(try w.deliveries.claim(clerk.context))
+            let refused = try w.refused(ConflictError.self) { _ = try w.deliveries.release(other.context, id: claimed.id) }
+            #expect(refused.message.contains("claimed by someone else"))
+            let released = try w.deliveries.release(clerk.context, id: claimed.id)
+            #expect(released.status == .pending)
+            #expect(released.claimedBy == nil && released.claimedAt == nil)
+            #expect(released.errorLog.orderTestArray.last?["reason"] == .string("claim released"))
+            #expect(try w.audit("delivery.released").map(\.entityID) == [claimed.id.uuidString.lowercased()])
+            let again = try w.refused(ConflictError.self) { _ = try w.deliveries.release(clerk.context, id: claimed.id) }
+            #expect(again.message.contains("is pending"))
+            // Back in the queue: the other clerk gets it next.
+            #expect(try w.deliveries.claim(other.context)?.id == claimed.id)
+        }
+    }
+
     @Test func deliverNeedsAValueOrANote() throws {
         try OrderWorld.with { w in
             try w.variant("MANUAL")

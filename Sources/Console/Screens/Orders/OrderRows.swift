@@ -25,6 +25,14 @@ enum OrderRows {
         ])
     }
 
+    /// "2026-11-25" in the console's time zone.
+    static let dayFormat: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter
+    }()
+
     /// "2026-11-25 14:03" in the console's time zone.
     static let placedFormat: DateFormatter = {
         let formatter = DateFormatter()

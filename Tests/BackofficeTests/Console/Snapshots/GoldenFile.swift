@@ -11,11 +11,15 @@ enum GoldenFile {
 
     /// Checks `frame` against the golden file `<name>-<width>x<height>.txt`. `masking` replaces
     /// run-dependent text (a generated id) with a stable placeholder first.
-    static func check(_ frame: CellBuffer, _ name: String, masking: [String: String] = [:],
+    /// `patterns` (regular expressions) are replaced the same way, for text like "claimed 3 s ago".
+    static func check(_ frame: CellBuffer, _ name: String, masking: [String: String] = [:], patterns: [String: String] = [:],
                       sourceLocation: SourceLocation = #_sourceLocation) {
         let file = directory.appendingPathComponent("\(name)-\(frame.size.width)x\(frame.size.height).txt")
         var actual = frame.textDump() + "\n"
         for (text, placeholder) in masking { actual = actual.replacingOccurrences(of: text, with: placeholder) }
+        for (pattern, placeholder) in patterns {
+            actual = actual.replacingOccurrences(of: pattern, with: placeholder, options: .regularExpression)
+        }
         if updating {
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try? Data(actual.utf8).write(to: file)
