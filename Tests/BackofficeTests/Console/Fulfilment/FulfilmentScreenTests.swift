@@ -16,9 +16,9 @@ struct FulfilmentScreenTests {
         try owner.transaction { connection in
             try connection.setLocal(DatabaseRoles.tenantSetting, to: tenant.uuidString)
             try connection.execute("""
-                UPDATE deliveries SET created_at = timestamptz '2025-12-01 10:00Z' + (SELECT count(*) FROM deliveries e
-                       WHERE e.tenant_id = deliveries.tenant_id AND e.id < deliveries.id) * interval '1 minute'
-                 WHERE tenant_id = \(tenant)
+                UPDATE deliveries d SET created_at = timestamptz '2025-12-01 10:00Z' + r.n * interval '1 minute'
+                  FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM deliveries WHERE tenant_id = \(tenant)) r
+                 WHERE d.tenant_id = \(tenant) AND d.id = r.id
                 """)
         }
         OrderRows.dayFormat.timeZone = TimeZone(identifier: "UTC")
