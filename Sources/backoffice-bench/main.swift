@@ -4,7 +4,8 @@
 /// This file exists for what surrounds the measurements: reading the command line, pinning to a CPU
 /// (`CPUAffinity`), provisioning the database (`BenchDatabase`), running the selected figures
 /// (`RoundTripBenchmarks`; the catalog figures `ProductCreateBenchmark`, `ProductFilterBenchmark` and
-/// `KeyImportBenchmark` over `CatalogSetup`) with the harness (`Benchmark`), and always tearing the
+/// `KeyImportBenchmark` over `CatalogSetup`; the real console binary in `ConsoleEndToEnd`) with the harness
+/// (`Benchmark`), and always tearing the
 /// database down again, also on errors and on Ctrl-C. Exit status: 0 on success, 1 when setup or a figure fails, 2 on a usage
 /// error, 128 + n after signal n; a failure is one line on stderr.
 ///
@@ -186,7 +187,7 @@ func runFigures(_ options: BenchOptions, settings: BenchSettings, database: Benc
     }
     // The real console binary on the demo with 1,000,000 orders; before the catalog figures, so the demo
     // is loaded as `backoffice demo` would on a platform without a super admin.
-    let endToEnd = wanted.filter(ConsoleEndToEnd.names.contains)
+    let endToEnd = try ConsoleEndToEnd.runnable(wanted, explicit: !options.figures.isEmpty)
     if !endToEnd.isEmpty {
         let console = try ConsoleEndToEnd(database: database)
         defer { console.close() }

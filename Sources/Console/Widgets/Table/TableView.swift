@@ -262,9 +262,9 @@ public struct TableView: Sendable, Equatable {
         case .down, .character("j"):
             move(by: 1)
         case .pageUp:
-            move(by: -visibleRowCount)
+            move(by: -pageStep)
         case .pageDown:
-            move(by: visibleRowCount)
+            move(by: pageStep)
         case .home:
             if hasLoaded && !hasMoreBefore {
                 move(by: -selectedIndex)
@@ -304,6 +304,14 @@ public struct TableView: Sendable, Equatable {
     private mutating func keepSelectionVisible() {
         let range = visibleRange(height: visibleRowCount)
         scrollTop = range.isEmpty ? 0 : range.lowerBound
+    }
+
+    /// Rows PageUp/PageDown move: a screenful, rounded down to an even number so the alternate-row
+    /// shading stays on the same screen rows. With an odd count every row on screen would swap its
+    /// background and the terminal would be sent the whole table again (~9.7 KB instead of ~2.6 KB per
+    /// PageDown at 200x50, measured with tmux `pipe-pane`); at odd heights one row overlaps, as in `less`.
+    var pageStep: Int {
+        visibleRowCount > 1 ? visibleRowCount & ~1 : 1
     }
 
     /// How close to an end of the window the selection may come before more rows are asked for.

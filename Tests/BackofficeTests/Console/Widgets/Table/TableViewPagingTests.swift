@@ -68,6 +68,22 @@ struct TableViewPagingTests {
         #expect(driver.press(.up) == .handled)
     }
 
+    /// At an odd height a page is one row less, so the alternate-row shading stays on the same screen
+    /// rows and a PageDown repaints only the cells that changed.
+    @Test func pagesAreAnEvenNumberOfRows() {
+        var driver = TableDriver(table: TableView(columns: sampleColumns, visibleRowCount: 45), source: source)
+        driver.press(.pageDown)
+        #expect(driver.table.selectedID == "r00044")
+        driver.press(.pageDown)
+        #expect(driver.table.selectedID == "r00088")
+        let first = driver.table.visibleRange(height: 45).lowerBound
+        driver.press(.pageDown)
+        let second = driver.table.visibleRange(height: 45).lowerBound
+        #expect((second - first) % 2 == 0, "the view scrolled by an even number of rows")
+        driver.press(.pageUp)
+        #expect(driver.table.selectedID == "r00088")
+    }
+
     @Test func endAsksForTheLastPageAndHomeForTheFirst() {
         var driver = TableDriver(table: TableView(columns: sampleColumns), source: source)
         let end = driver.table.handle(.end)
