@@ -8,11 +8,12 @@ import Testing
 @Suite("Console end to end (tmux)", .serialized, .enabled(if: ConsoleTmux.isAvailable, "tmux is not installed"),
        .enabled(if: BackofficeCLI.isBuilt, "the backoffice executable is not built beside the tests"))
 struct ConsoleTmuxTests {
-    /// A new user's first minutes, keyboard only, at 80x24: load the demo from the first-run screen, sign
-    /// in, open the palette and the help, enter a store, resize, switch store with Ctrl-T, quit.
-    @Test func walkthroughFromAnEmptyDatabase() throws {
-        try TestDatabase.with { db in
-            let tmux = try ConsoleTmux(databaseURL: try db.appConninfo, ownerURL: try db.ownerConninfo)
+    /// A new user's first minutes, keyboard only, at 80x24, on an empty embedded cluster (nothing
+    /// configured: the console runs initdb and starts its own server): load the demo from the first-run
+    /// screen, sign in, open the palette and the help, enter a store, resize, switch store with Ctrl-T, quit.
+    @Test func walkthroughFromAnEmptyEmbeddedCluster() throws {
+        do {
+            let tmux = try ConsoleTmux(embedded: true)
             defer { tmux.tearDown() }
             _ = try tmux.waitForScreen(containing: "Welcome to Backoffice")
             try tmux.keys("Enter")
@@ -60,6 +61,7 @@ struct ConsoleTmuxTests {
             #expect(log.contains("live feed connected"))
             #expect(log.contains("session revoked"), "quitting ends the console's sign-in")
             #expect(log.contains("console stopped: quit"))
+            #expect(FileManager.default.fileExists(atPath: tmux.directory + "/data/pgdata/PG_VERSION"), "the embedded cluster was created")
         }
     }
 
@@ -89,18 +91,48 @@ struct ConsoleTmux {
     let target = "console"
     let tmuxPath: String
 
-    /// `ownerURL`: given, the console can run the first-run set-up (demo data, first super admin).
+    /// Whether the console runs on its own embedded cluster (in `directory/data`), stopped at teardown.
+    let embedded: Bool
+
+    /// The console over a configured database (`databaseURL`, and `ownerURL` for the first-run set-up).
     init(databaseURL: String, ownerURL: String? = nil, width: Int = 80, height: Int = 24) throws {
+        try self.init(database: .configured(app: databaseURL, owner: ownerURL), width: width, height: height)
+    }
+
+    /// The console with nothing configured: it creates and starts its embedded cluster.
+    init(embedded: Bool, width: Int = 80, height: Int = 24) throws {
+        try self.init(database: .embedded, width: width, height: height)
+    }
+
+    enum DatabaseSetting {
+        case configured(app: String, owner: String?)
+        case embedded
+    }
+
+    private init(database: DatabaseSetting, width: Int, height: Int) throws {
         tmuxPath = ConsoleTmux.executable("tmux") ?? "/usr/bin/tmux"
         directory = NSTemporaryDirectory() + "bo-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        _ = try MasterKeyring.loadOrCreateDefault(dataDirectory: directory + "/keys")
-        let owner = ownerURL.map { "export BACKOFFICE_OWNER_DATABASE_URL=\(ConsoleTmux.quoted($0))" } ?? "unset BACKOFFICE_OWNER_DATABASE_URL"
+        let databaseLines: String
+        switch database {
+        case .configured(let app, let owner):
+            embedded = false
+            _ = try MasterKeyring.loadOrCreateDefault(dataDirectory: directory + "/keys")
+            databaseLines = """
+                export BACKOFFICE_DATABASE_URL=\(ConsoleTmux.quoted(app))
+                \(owner.map { "export BACKOFFICE_OWNER_DATABASE_URL=\(ConsoleTmux.quoted($0))" } ?? "unset BACKOFFICE_OWNER_DATABASE_URL")
+                export BACKOFFICE_MASTER_KEY_FILE=\(ConsoleTmux.quoted(directory + "/keys/master.key"))
+                """
+        case .embedded:
+            embedded = true
+            databaseLines = """
+                unset BACKOFFICE_DATABASE_URL BACKOFFICE_OWNER_DATABASE_URL BACKOFFICE_MASTER_KEY_FILE
+                export BACKOFFICE_DATA_DIR=\(ConsoleTmux.quoted(directory + "/data"))
+                """
+        }
         let script = """
             #!/bin/sh
-            export BACKOFFICE_DATABASE_URL=\(ConsoleTmux.quoted(databaseURL))
-            \(owner)
-            export BACKOFFICE_MASTER_KEY_FILE=\(ConsoleTmux.quoted(directory + "/keys/master.key"))
+            \(databaseLines)
             export HOME=\(ConsoleTmux.quoted(directory)) XDG_STATE_HOME=\(ConsoleTmux.quoted(directory + "/state"))
             stty -g > \(ConsoleTmux.quoted(directory + "/before"))
             \(ConsoleTmux.quoted(BackofficeCLI.binary)) console 2> \(ConsoleTmux.quoted(directory + "/stderr"))
@@ -208,15 +240,43 @@ struct ConsoleTmux {
         }
     }
 
-    /// Kills the tmux server (and with it the pane), by its pid as a last resort.
+    /// Kills the tmux server (and with it the pane), by its pid as a last resort; stops an embedded
+    /// cluster the console started.
     func tearDown() {
         for pid in consoleProcesses() { kill(pid, SIGKILL) }
+        if embedded {
+            _ = try? ConsoleTmux.spawn(BackofficeCLI.binary, ["db", "stop"],
+                                       environment: ["BACKOFFICE_DATA_DIR": directory + "/data", "HOME": directory,
+                                                     "XDG_STATE_HOME": directory + "/state",
+                                                     "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
+        }
         _ = try? run(capturing: false, "kill-server")
         if let serverPID, serverPID > 0 {
             usleep(200_000)
             if kill(serverPID, 0) == 0 { kill(serverPID, SIGKILL) }
         }
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Runs a program to its end (posix_spawn + waitpid, for the reason `run` gives) and returns its status.
+    @discardableResult
+    static func spawn(_ path: String, _ arguments: [String], environment: [String: String]) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var cArguments: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var cEnvironment: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in cEnvironment { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, &cArguments, &cEnvironment)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
     }
 
     static func executable(_ name: String) -> String? {
