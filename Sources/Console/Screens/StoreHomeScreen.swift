@@ -136,7 +136,11 @@ public struct StoreHomeScreen: Screen {
             canvas.put("Your role has nothing to show here.", x: x, y: y, style: theme.style(.muted), maxWidth: width)
             return
         }
+        // Side by side when there is room for the chart beside the figures, else the chart below.
         let labelWidth = 22
+        let figuresWidth = 2 + labelWidth + 24
+        let chartBeside = overview.ordersPerDay != nil && width >= figuresWidth + 4 + 28
+        let top = y
         for (heading, rows) in sections {
             guard y < rect.maxY else { break }
             canvas.put(heading, x: x, y: y, style: theme.style(.title), maxWidth: width)
@@ -147,6 +151,24 @@ public struct StoreHomeScreen: Screen {
                 y += 1
             }
             y += 1
+        }
+        if let perDay = overview.ordersPerDay {
+            let chartX = chartBeside ? x + figuresWidth + 4 : x
+            var chartY = chartBeside ? top : y
+            let chart = BarChart(values: perDay)
+            if chartY + 3 < rect.maxY {
+                let total = perDay.reduce(0, +)
+                canvas.put("Orders, last 14 days", x: chartX, y: chartY, style: theme.style(.title), maxWidth: max(0, rect.maxX - chartX))
+                canvas.put("  \(total) · peak \(perDay.max() ?? 0)", x: chartX + 20, y: chartY, style: theme.style(.muted),
+                           maxWidth: max(0, rect.maxX - chartX - 20))
+                let height = max(1, min(6, rect.maxY - chartY - 3))
+                chart.render(into: &canvas, at: Rect(x: chartX, y: chartY + 1, width: min(chart.width, rect.maxX - chartX), height: height),
+                             style: theme.style(.info), highlight: theme.style(.accent))
+                chartY += 1 + height
+                canvas.put(DisplayWidth.pad("13 days ago", to: max(0, min(chart.width, rect.maxX - chartX) - 5)) + "today",
+                           x: chartX, y: chartY, style: theme.style(.muted), maxWidth: max(0, rect.maxX - chartX))
+                if !chartBeside { y = chartY + 2 }
+            }
         }
         if y < rect.maxY {
             let hint = (store.context.can(.ordersRead) ? "o orders · " : "") + (store.context.can(.deliveriesRead) ? "f fulfilment · " : "")

@@ -11,6 +11,8 @@ public struct StoreOverview: Sendable, Equatable {
     /// the total of those paid (paid, fulfilling, fulfilled) per currency in minor units (`orders.read`).
     public var ordersToday: Int?
     public var revenueToday: [Money]?
+    /// Orders placed per day over the last 14 days, oldest first, today last (`orders.read`).
+    public var ordersPerDay: [Int]?
     /// Orders waiting for payment (`orders.read`).
     public var ordersAwaitingPayment: Int?
     /// Deliveries waiting in the manual queue, claimed by the signed-in user, and failed
@@ -30,7 +32,9 @@ public struct StoreOverviewService: Sendable {
         self.database = database
     }
 
-    public func overview(_ context: TenantContext, since dayStart: Date) throws -> StoreOverview {
+    /// `dayStart` is the start of today and `calendar` the caller's (its time zone decides which day an
+    /// order falls on).
+    public func overview(_ context: TenantContext, since dayStart: Date, calendar: Calendar = .current) throws -> StoreOverview {
         var overview = StoreOverview()
         let readsProducts = context.can(.productsRead)
         let readsOrders = context.can(.ordersRead)
@@ -53,6 +57,13 @@ public struct StoreOverviewService: Sendable {
                      GROUP BY currency ORDER BY currency
                     """)
                 statements.append("SELECT count(*) AS n FROM orders WHERE tenant_id = \(tenant) AND status = 'pending_payment'")
+                statements.append("""
+                    SELECT ((created_at AT TIME ZONE \(calendar.timeZone.identifier))::date
+                            - (\(firstDay(dayStart, calendar))::timestamptz AT TIME ZONE \(calendar.timeZone.identifier))::date) AS day,
+                           count(*) AS n
+                      FROM orders WHERE tenant_id = \(tenant) AND created_at >= \(firstDay(dayStart, calendar))
+                     GROUP BY 1
+                    """)
             }
             if readsDeliveries {
                 statements.append("""
@@ -77,6 +88,14 @@ public struct StoreOverviewService: Sendable {
                 overview.ordersToday = count
                 overview.revenueToday = revenue
                 overview.ordersAwaitingPayment = try pending.decode("n")
+                var perDay = Array(repeating: 0, count: 14)
+                if let days = results.popFirst() {
+                    for row in days {
+                        let day: Int = try row.decode("day")
+                        if perDay.indices.contains(day) { perDay[day] = try row.decode("n") }
+                    }
+                }
+                overview.ordersPerDay = perDay
             }
             if readsDeliveries, let row = results.popFirst()?.first {
                 overview.queueWaiting = try row.decode("waiting")
@@ -85,5 +104,10 @@ public struct StoreOverviewService: Sendable {
             }
             return overview
         }
+    }
+
+    /// The start of the first of the 14 days the chart shows.
+    private func firstDay(_ dayStart: Date, _ calendar: Calendar) -> Date {
+        calendar.date(byAdding: .day, value: -13, to: dayStart) ?? dayStart
     }
 }
