@@ -4,7 +4,7 @@ public enum FieldType: String, Sendable, Equatable, CaseIterable {
     case text, textarea, integer, number, money, boolean, select, multiselect, date, datetime, email, url
 
     /// Text-valued types: `minLength`, `maxLength` and `pattern` apply.
-    var takesLengthRules: Bool {
+    public var takesLengthRules: Bool {
         switch self {
         case .text, .textarea, .email, .url: true
         default: false
@@ -12,7 +12,7 @@ public enum FieldType: String, Sendable, Equatable, CaseIterable {
     }
 
     /// Numeric types: `min` and `max` apply (to the amount, for money).
-    var takesRangeRules: Bool {
+    public var takesRangeRules: Bool {
         switch self {
         case .integer, .number, .money: true
         default: false
@@ -20,10 +20,10 @@ public enum FieldType: String, Sendable, Equatable, CaseIterable {
     }
 
     /// `minItems` and `maxItems` apply.
-    var takesItemRules: Bool { self == .multiselect }
+    public var takesItemRules: Bool { self == .multiselect }
 
     /// Choice types: `options` are required and only allowed here.
-    var takesOptions: Bool { self == .select || self == .multiselect }
+    public var takesOptions: Bool { self == .select || self == .multiselect }
 
     /// The type names as a list for messages: `text, textarea, …`.
     static let list = allCases.map(\.rawValue).joined(separator: ", ")

@@ -1,7 +1,7 @@
 /// Strict readers for `date` (`YYYY-MM-DD`) and `datetime` (ISO 8601 with `Z` or an offset) values, done by
 /// hand so every value means one thing (no locale, no lenient rollover of 2024-02-30), plus the UTC form the
 /// text projection stores so equal instants compare equal.
-enum SchemaCalendar {
+public enum SchemaCalendar {
     struct Day: Equatable {
         var year: Int, month: Int, day: Int
     }
@@ -100,6 +100,18 @@ enum SchemaCalendar {
     private static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+
+    /// Days since 1970-01-01 of a calendar date (proleptic Gregorian), for callers outside the schema
+    /// language (the console's date input steps days with it).
+    public static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        daysFromCivil(Day(year: year, month: month, day: day))
+    }
+
+    /// The calendar date `days` after 1970-01-01.
+    public static func date(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+        let day = civil(fromDays: days)
+        return (day.year, day.month, day.day)
     }
 
     /// Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
