@@ -34,6 +34,10 @@ public struct StoreHomeScreen: Screen {
 
     public var bindings: [KeyBinding] {
         var bindings = [KeyBinding(.character("r"), "Reload the figures")]
+        if store.context.can(.productsRead) {
+            bindings.insert(KeyBinding(.character("t"), "Product types"), at: 0)
+            bindings.insert(KeyBinding(.character("p"), "Products"), at: 0)
+        }
         if store.context.can(.deliveriesRead) { bindings.insert(KeyBinding(.character("f"), "Fulfilment queue"), at: 0) }
         if store.context.can(.ordersRead) { bindings.insert(KeyBinding(.character("o"), "Orders"), at: 0) }
         return bindings
@@ -47,6 +51,10 @@ public struct StoreHomeScreen: Screen {
             return .push(AnyScreen(OrdersScreen(store: store.context)))
         case .key(.character("f")) where store.context.can(.deliveriesRead):
             return .push(AnyScreen(FulfilmentScreen(store: store.context)))
+        case .key(.character("p")) where store.context.can(.productsRead):
+            return .push(AnyScreen(ProductsScreen(store: store.context)))
+        case .key(.character("t")) where store.context.can(.productsRead):
+            return .push(AnyScreen(ProductTypesScreen(store: store.context)))
         case .changes:
             if isLoading {
                 reloadPending = true
@@ -171,8 +179,8 @@ public struct StoreHomeScreen: Screen {
             }
         }
         if y < rect.maxY {
-            let hint = (store.context.can(.ordersRead) ? "o orders · " : "") + (store.context.can(.deliveriesRead) ? "f fulfilment · " : "")
-                + ": commands · ? help"
+            let hint = (store.context.can(.ordersRead) ? "o orders · " : "") + (store.context.can(.productsRead) ? "p products · t types · " : "")
+                + (store.context.can(.deliveriesRead) ? "f fulfilment · " : "") + ": commands · ? help"
             canvas.put(hint, x: x, y: y, style: theme.style(.muted), maxWidth: width)
         }
     }

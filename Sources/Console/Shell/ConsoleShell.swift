@@ -219,6 +219,14 @@ public struct ConsoleShell: Program {
             guard let store = session?.store?.context, store.can(.ordersRead) else { return nil }
             if stack.last?.screen.unwrap(as: OrdersScreen.self) != nil { return nil }
             return push(AnyScreen(OrdersScreen(store: store)))
+        case .products:
+            guard let store = session?.store?.context, store.can(.productsRead) else { return nil }
+            if stack.last?.screen.unwrap(as: ProductsScreen.self) != nil { return nil }
+            return push(AnyScreen(ProductsScreen(store: store)))
+        case .productTypes:
+            guard let store = session?.store?.context, store.can(.productsRead) else { return nil }
+            if stack.last?.screen.unwrap(as: ProductTypesScreen.self) != nil { return nil }
+            return push(AnyScreen(ProductTypesScreen(store: store)))
         case .fulfilment:
             guard let store = session?.store?.context, store.can(.deliveriesRead) else { return nil }
             if stack.contains(where: { $0.screen.unwrap(as: FulfilmentScreen.self) != nil }) {
@@ -535,6 +543,7 @@ public struct ConsoleShell: Program {
         if session != nil { actions.append(.home) }
         if session?.store?.context.can(.ordersRead) == true { actions.append(.orders) }
         if session?.store?.context.can(.deliveriesRead) == true { actions.append(.fulfilment) }
+        if session?.store?.context.can(.productsRead) == true { actions += [.products, .productTypes] }
         if session != nil { actions += [.switchStore, .signOut] }
         actions.append(.quit)
         actions += BuiltInTheme.allCases.map(ShellAction.theme)

@@ -7,6 +7,8 @@ public enum ShellAction: Sendable, Equatable {
     case home
     case orders
     case fulfilment
+    case products
+    case productTypes
     case switchStore
     case signOut
     case quit
@@ -23,6 +25,8 @@ public enum ShellAction: Sendable, Equatable {
         case .home: "Go to home"
         case .orders: "Go to orders"
         case .fulfilment: "Go to the fulfilment queue"
+        case .products: "Go to products"
+        case .productTypes: "Go to product types"
         case .switchStore: "Switch store"
         case .signOut: "Sign out"
         case .quit: "Quit"
@@ -37,7 +41,7 @@ public enum ShellAction: Sendable, Equatable {
         case .palette: .character(":")
         case .filter: .character("/")
         case .back: .escape
-        case .home, .orders, .fulfilment, .theme: nil
+        case .home, .orders, .fulfilment, .products, .productTypes, .theme: nil
         case .switchStore: .control("t")
         case .signOut: nil
         case .quit: .character("q")

@@ -1,3 +1,5 @@
+import Domain
+
 /// A day of the proleptic Gregorian calendar as the date widgets step through it. It exists so that
 /// `DateInput` and `DateTimeInput` can move by days, months and years without Foundation's locale and
 /// time-zone machinery (a pure value, the same on every machine); whether a value is acceptable is still
@@ -54,27 +56,15 @@ public struct CalendarDay: Sendable, Hashable, CustomStringConvertible {
         CalendarDay(daysSinceEpoch: daysSinceEpoch + count)
     }
 
-    /// Days since 1970-01-01 (H. Hinnant's `days_from_civil`).
+    /// Days since 1970-01-01 (the Domain's calendar arithmetic, shared with the schema validator).
     var daysSinceEpoch: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        SchemaCalendar.daysSinceEpoch(year: year, month: month, day: day)
     }
 
-    /// The day `days` after 1970-01-01 (H. Hinnant's `civil_from_days`).
+    /// The day `days` after 1970-01-01.
     init(daysSinceEpoch days: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+        let date = SchemaCalendar.date(daysSinceEpoch: days)
+        self.init(year: date.year, month: date.month, day: date.day)
     }
 
     /// `value` in decimal, zero-padded to `width` digits.
