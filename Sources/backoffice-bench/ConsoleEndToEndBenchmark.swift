@@ -30,7 +30,8 @@ final class ConsoleEndToEnd {
     static let keyBytesName = "console_e2e_key_bytes"
     static let startupName = "console_e2e_startup"
     static let memoryName = "console_e2e_rss_1m"
-    static let names = [keyBytesName, startupName, memoryName]
+    static let notifyName = "console_notify_refresh"
+    static let names = [keyBytesName, startupName, memoryName, notifyName]
 
     static let width = 200
     static let height = 50
@@ -76,6 +77,7 @@ final class ConsoleEndToEnd {
             case Self.keyBytesName: ConsoleKeyBytesBenchmark(e2e: self)
             case Self.startupName: ConsoleStartupBenchmark(e2e: self)
             case Self.memoryName: ConsoleMemoryBenchmark(e2e: self)
+            case Self.notifyName: ConsoleNotifyBenchmark(e2e: self)
             default: nil
             }
         }
