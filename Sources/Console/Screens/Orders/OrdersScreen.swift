@@ -2,8 +2,9 @@ import Domain
 
 /// A store's orders, newest first, in a table that pages through keyset queries (never the whole
 /// table): `/` searches by order number or customer email, `s` cycles the status filter, End jumps to
-/// the oldest order, Enter opens one. Changes announced live re-read the rows on screen, keeping the
-/// selection and highlighting what changed.
+/// the oldest order, Enter opens one (`OrderDetailScreen`), `n` takes a new one (`NewOrderScreen`, with
+/// `orders.write`). Changes announced live re-read the rows on screen, keeping the selection and
+/// highlighting what changed.
 public struct OrdersScreen: Screen {
     public enum Message: Sendable {
         case page(TablePageRequest, Result<TablePage, ConsoleFailure>)
@@ -26,15 +27,19 @@ public struct OrdersScreen: Screen {
     public var isFilterable: Bool { true }
 
     public var bindings: [KeyBinding] {
-        [
+        var list = [
             KeyBinding([.up, .down, .character("k"), .character("j")], "Move", inPalette: false),
             KeyBinding([.pageUp, .pageDown], "Page up / down", inPalette: false),
             KeyBinding(.home, "Newest order"),
             KeyBinding(.end, "Oldest order"),
             KeyBinding(.enter, "Open the selected order"),
+        ]
+        if store.can(.ordersWrite) { list.append(KeyBinding(.character("n"), "New order")) }
+        list += [
             KeyBinding(.character("s"), "Cycle the status filter"),
             KeyBinding(.character("r"), "Reload"),
         ]
+        return list
     }
 
     public mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message> {
@@ -55,6 +60,8 @@ public struct OrdersScreen: Screen {
             return run(table.reload())
         case .key(.character("r")):
             return run(table.reload())
+        case .key(.character("n")) where store.can(.ordersWrite):
+            return .push(AnyScreen(NewOrderScreen(store: store)))
         case .key(let key):
             switch table.handle(key) {
             case nil: return .ignored
@@ -62,7 +69,7 @@ public struct OrdersScreen: Screen {
             case .request(let request): return run(request)
             case .open(let id):
                 guard let row = table.selectedRow, row.id == id, let number = Int64(row.cells[0]) else { return .none }
-                return .push(AnyScreen(OrderRecordScreen(store: store, number: number)))
+                return .push(AnyScreen(OrderDetailScreen(store: store, number: number)))
             }
         case .message(.page(let request, .success(let page))):
             failure = nil

@@ -113,7 +113,7 @@ struct OrdersScreenTests {
             #expect(world.topTitle == "Order 1500")
             #expect(world.text.contains("buyer500@example.com"))
             let id = try #require(found.table.rows.first?.id)
-            GoldenFile.check(world.runner.frame(), "order-record", masking: [id: String(repeating: "x", count: id.count)])
+            GoldenFile.check(world.runner.frame(), "order-detail-search", masking: [id: String(repeating: "x", count: id.count)])
         }
     }
 
