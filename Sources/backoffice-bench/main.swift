@@ -22,6 +22,7 @@ enum FigureCatalog {
     static let catalogNames = [ProductCreateBenchmark.figureName, ProductFilterBenchmark.figureName, KeyImportBenchmark.figureName]
     static let orderNames = [OrderPlaceBenchmark.figureName, DeliveryQueueBenchmark.figureName, OrderListBenchmark.figureName]
     static let names = RoundTripBenchmarks.names + catalogNames + orderNames + ConsoleFigures.names + ConsoleEndToEnd.names
+        + CatalogConsoleBenchmark.names
 }
 
 /// What the command line asked for.
@@ -192,6 +193,15 @@ func runFigures(_ options: BenchOptions, settings: BenchSettings, database: Benc
         let console = try ConsoleEndToEnd(database: database)
         defer { console.close() }
         for figure in console.figures(endToEnd) { try run(figure) }
+    }
+    // The console's products screen on 200,000 products, headless in process (`CatalogConsoleBenchmark`).
+    let productsConsole = wanted.filter(CatalogConsoleBenchmark.names.contains)
+    if !productsConsole.isEmpty {
+        let setup = try CatalogSetup(database)
+        defer { setup.close() }
+        let bench = try CatalogConsoleBenchmark(setup: setup)
+        defer { bench.close() }
+        for figure in bench.figures(productsConsole) { try run(figure) }
     }
     let catalogFigures = wanted.filter { FigureCatalog.catalogNames.contains($0) || FigureCatalog.orderNames.contains($0) }
     guard !catalogFigures.isEmpty else { return }
