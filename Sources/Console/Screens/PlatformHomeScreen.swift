@@ -24,6 +24,7 @@ public struct PlatformHomeScreen: Screen {
     public var bindings: [KeyBinding] {
         [
             KeyBinding([.enter, .character("s")], "Choose a store to enter"),
+            KeyBinding(.character("t"), "Stores administration (create, suspend, branding)"),
             KeyBinding(.character("r"), "Reload the figures"),
         ]
     }
@@ -37,6 +38,8 @@ public struct PlatformHomeScreen: Screen {
             return .push(AnyScreen(StorePickerScreen(user: user, purpose: .choosing)))
         case .key(.character("r")):
             return load(context)
+        case .key(.character("t")):
+            return .push(AnyScreen(TenantsScreen()))
         case .key, .filter, .changes:
             return .ignored
         case .message(.loaded(.success(let figures))):
@@ -91,7 +94,7 @@ public struct PlatformHomeScreen: Screen {
         }
         y += 1
         if y < rect.maxY {
-            canvas.put("Enter choose a store · Ctrl-T switch store · : commands", x: x, y: y, style: theme.style(.muted), maxWidth: width)
+            canvas.put("Enter choose a store · t administer stores · : commands", x: x, y: y, style: theme.style(.muted), maxWidth: width)
         }
     }
 }

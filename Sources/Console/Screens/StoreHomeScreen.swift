@@ -39,6 +39,8 @@ public struct StoreHomeScreen: Screen {
             bindings.insert(KeyBinding(.character("p"), "Products"), at: 0)
         }
         if store.context.can(.deliveriesRead) { bindings.insert(KeyBinding(.character("f"), "Fulfilment queue"), at: 0) }
+        if store.context.can(.usersManage) || store.context.isSuperAdminEntry { bindings.append(KeyBinding(.character("s"), "Staff and roles")) }
+        if store.context.can(.auditRead) { bindings.append(KeyBinding(.character("a"), "Audit log")) }
         if store.context.can(.ordersRead) { bindings.insert(KeyBinding(.character("o"), "Orders"), at: 0) }
         return bindings
     }
@@ -55,6 +57,10 @@ public struct StoreHomeScreen: Screen {
             return .push(AnyScreen(ProductsScreen(store: store.context)))
         case .key(.character("t")) where store.context.can(.productsRead):
             return .push(AnyScreen(ProductTypesScreen(store: store.context)))
+        case .key(.character("s")) where store.context.can(.usersManage) || store.context.isSuperAdminEntry:
+            return .push(AnyScreen(StaffScreen(store: store.context)))
+        case .key(.character("a")) where store.context.can(.auditRead):
+            return .push(AnyScreen(AuditLogScreen(store: store.context)))
         case .changes:
             if isLoading {
                 reloadPending = true

@@ -227,6 +227,18 @@ public struct ConsoleShell: Program {
             guard let store = session?.store?.context, store.can(.productsRead) else { return nil }
             if stack.last?.screen.unwrap(as: ProductTypesScreen.self) != nil { return nil }
             return push(AnyScreen(ProductTypesScreen(store: store)))
+        case .staff:
+            guard let store = session?.store?.context, store.can(.usersManage) || store.isSuperAdminEntry else { return nil }
+            if stack.last?.screen.unwrap(as: StaffScreen.self) != nil { return nil }
+            return push(AnyScreen(StaffScreen(store: store)))
+        case .auditLog:
+            guard let store = session?.store?.context, store.can(.auditRead) else { return nil }
+            if stack.last?.screen.unwrap(as: AuditLogScreen.self) != nil { return nil }
+            return push(AnyScreen(AuditLogScreen(store: store)))
+        case .tenants:
+            guard session?.user.isSuperAdmin == true else { return nil }
+            if stack.last?.screen.unwrap(as: TenantsScreen.self) != nil { return nil }
+            return push(AnyScreen(TenantsScreen()))
         case .fulfilment:
             guard let store = session?.store?.context, store.can(.deliveriesRead) else { return nil }
             if stack.contains(where: { $0.screen.unwrap(as: FulfilmentScreen.self) != nil }) {
@@ -544,6 +556,9 @@ public struct ConsoleShell: Program {
         if session?.store?.context.can(.ordersRead) == true { actions.append(.orders) }
         if session?.store?.context.can(.deliveriesRead) == true { actions.append(.fulfilment) }
         if session?.store?.context.can(.productsRead) == true { actions += [.products, .productTypes] }
+        if let store = session?.store?.context, store.can(.usersManage) || store.isSuperAdminEntry { actions.append(.staff) }
+        if session?.store?.context.can(.auditRead) == true { actions.append(.auditLog) }
+        if session?.user.isSuperAdmin == true { actions.append(.tenants) }
         if session != nil { actions += [.switchStore, .signOut] }
         actions.append(.quit)
         actions += BuiltInTheme.allCases.map(ShellAction.theme)

@@ -9,6 +9,9 @@ public enum ShellAction: Sendable, Equatable {
     case fulfilment
     case products
     case productTypes
+    case staff
+    case auditLog
+    case tenants
     case switchStore
     case signOut
     case quit
@@ -27,6 +30,9 @@ public enum ShellAction: Sendable, Equatable {
         case .fulfilment: "Go to the fulfilment queue"
         case .products: "Go to products"
         case .productTypes: "Go to product types"
+        case .staff: "Go to staff and roles"
+        case .auditLog: "Go to the audit log"
+        case .tenants: "Go to stores administration"
         case .switchStore: "Switch store"
         case .signOut: "Sign out"
         case .quit: "Quit"
@@ -41,7 +47,7 @@ public enum ShellAction: Sendable, Equatable {
         case .palette: .character(":")
         case .filter: .character("/")
         case .back: .escape
-        case .home, .orders, .fulfilment, .products, .productTypes, .theme: nil
+        case .home, .orders, .fulfilment, .products, .productTypes, .staff, .auditLog, .tenants, .theme: nil
         case .switchStore: .control("t")
         case .signOut: nil
         case .quit: .character("q")
