@@ -31,7 +31,8 @@ final class ConsoleEndToEnd {
     static let startupName = "console_e2e_startup"
     static let memoryName = "console_e2e_rss_1m"
     static let notifyName = "console_notify_refresh"
-    static let names = [keyBytesName, startupName, memoryName, notifyName]
+    static let ordersName = "console_orders_1m"
+    static let names = [keyBytesName, startupName, memoryName, notifyName, ordersName]
 
     static let width = 200
     static let height = 50
@@ -78,6 +79,7 @@ final class ConsoleEndToEnd {
             case Self.startupName: ConsoleStartupBenchmark(e2e: self)
             case Self.memoryName: ConsoleMemoryBenchmark(e2e: self)
             case Self.notifyName: ConsoleNotifyBenchmark(e2e: self)
+            case Self.ordersName: ConsoleOrdersBenchmark(e2e: self)
             default: nil
             }
         }

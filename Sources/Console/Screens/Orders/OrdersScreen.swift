@@ -30,8 +30,8 @@ public struct OrdersScreen: Screen {
         var list = [
             KeyBinding([.up, .down, .character("k"), .character("j")], "Move", inPalette: false),
             KeyBinding([.pageUp, .pageDown], "Page up / down", inPalette: false),
-            KeyBinding(.home, "Newest order"),
-            KeyBinding(.end, "Oldest order"),
+            KeyBinding([.home, .character("g")], "Newest order"),
+            KeyBinding([.end, .character("G")], "Oldest order"),
             KeyBinding(.enter, "Open the selected order"),
         ]
         if store.can(.ordersWrite) { list.append(KeyBinding(.character("n"), "New order")) }

@@ -251,7 +251,7 @@ public struct TableView: Sendable, Equatable {
 
     // MARK: Keys
 
-    /// Applies a key: Up/Down/k/j move one row, PageUp/PageDown a screenful, Home/End to the ends of the
+    /// Applies a key: Up/Down/k/j move one row, PageUp/PageDown a screenful, Home/End (g/G) to the ends of the
     /// result (asking for the first or last page when it is not loaded), Enter opens the selected row.
     /// Returns `.request` when rows must be fetched, `.handled` for other keys it used, `nil` for keys
     /// it leaves to the screen.
@@ -265,13 +265,13 @@ public struct TableView: Sendable, Equatable {
             move(by: -pageStep)
         case .pageDown:
             move(by: pageStep)
-        case .home:
+        case .home, .character("g"):
             if hasLoaded && !hasMoreBefore {
                 move(by: -selectedIndex)
             } else {
                 return reset(to: .first(limit: pageSize, sort: sort), arrival: .top).map(TableAction.request) ?? .handled
             }
-        case .end:
+        case .end, .character("G"):
             if hasLoaded && !hasMoreAfter {
                 move(by: rows.count - 1 - selectedIndex)
             } else if supportsLast {
