@@ -104,4 +104,36 @@ struct DashboardTmuxTests {
             #expect(log.contains("given back"), "log: \(log)")
         }
     }
+
+    /// A super admin suspends a store in one console; that store's staff, signing in at another, can no
+    /// longer enter it.
+    @Test func aSuspendedStoresStaffCannotEnterIt() throws {
+        try TestDatabase.with { db in
+            let admin = try ConsoleTmux(databaseURL: try db.appConninfo, ownerURL: try db.ownerConninfo, width: 100, height: 30)
+            defer { admin.tearDown() }
+            try DashboardTmuxTests.loadDemo(admin)
+            let staff = try ConsoleTmux(databaseURL: try db.appConninfo, ownerURL: try db.ownerConninfo)
+            defer { staff.tearDown() }
+            _ = try staff.waitForScreen(containing: "Sign in to Backoffice")
+
+            try DashboardTmuxTests.signIn(admin, DemoData.adminEmail)
+            _ = try admin.waitForScreen(containing: "Every store on the platform")
+            try admin.keys("Escape")
+            _ = try admin.waitForScreen(containing: "Active stores       2")
+            try admin.literal("t")
+            _ = try admin.waitForScreen(containing: "demo-software")
+            try admin.literal("/")
+            try admin.literal("games")
+            try admin.keys("Enter")
+            _ = try admin.waitForScreen(containing: "filter: games")
+            try admin.literal("s")
+            _ = try admin.waitForScreen(containing: "Suspend demo-games?")
+            try admin.literal("y")
+            _ = try admin.waitForScreen(containing: "demo-games is now suspended")
+
+            try DashboardTmuxTests.signIn(staff, "staff@demo-games.test", prefilled: false)
+            let refused = try staff.waitForScreen(containing: "not a member of any active store")
+            #expect(!refused.contains("you are staff"), "the staff member did not get into the suspended store")
+        }
+    }
 }
