@@ -33,7 +33,8 @@ public struct OrderBrowsing: Sendable {
 
     /// One page of at most `limit` orders (1–500) matching `status` and `search` (an order number or
     /// part of the customer's email, as `OrderService.list`).
-    public func page(_ context: TenantContext, status: OrderStatus? = nil, search: String? = nil,
+    /// `placed`: only orders placed in this range (start included, end excluded).
+    public func page(_ context: TenantContext, status: OrderStatus? = nil, search: String? = nil, placed: Range<Date>? = nil,
                      at position: Position, limit: Int) throws -> Page {
         try context.require(.ordersRead)
         var validator = FieldValidator()
@@ -44,6 +45,7 @@ public struct OrderBrowsing: Sendable {
             let tenant = tx.context.tenantID
             var conditions: [SQL] = ["o.tenant_id = \(tenant)"]
             if let status { conditions.append("o.status = \(status.rawValue)") }
+            if let placed { conditions.append("o.created_at >= \(placed.lowerBound) AND o.created_at < \(placed.upperBound)") }
             if let search = search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
                 let digits = search.hasPrefix("#") ? String(search.dropFirst()) : search
                 if let number = Int64(digits) {

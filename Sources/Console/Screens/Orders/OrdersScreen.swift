@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 
 /// A store's orders, newest first, in a table that pages through keyset queries (never the whole
 /// table): `/` searches by order number or customer email, `s` cycles the status filter, End jumps to
@@ -15,6 +16,8 @@ public struct OrdersScreen: Screen {
     public private(set) var table = TableView(columns: OrderRows.columns, pageSize: 100, maxPages: 3)
     public private(set) var status: OrderStatus?
     public private(set) var search = ""
+    /// The date filter `d` cycles through.
+    public private(set) var period = OrderPeriod.all
     public private(set) var failure: String?
     private var refreshing = false
     private var refreshAgain = false
@@ -37,6 +40,7 @@ public struct OrdersScreen: Screen {
         if store.can(.ordersWrite) { list.append(KeyBinding(.character("n"), "New order")) }
         list += [
             KeyBinding(.character("s"), "Cycle the status filter"),
+            KeyBinding(.character("d"), "Cycle the date filter (today, 7 days, 30 days, this month, all)"),
             KeyBinding(.character("r"), "Reload"),
         ]
         return list
@@ -57,6 +61,9 @@ public struct OrdersScreen: Screen {
             let all: [OrderStatus?] = [nil] + OrderStatus.allCases.map(Optional.some)
             let index = all.firstIndex(of: status) ?? 0
             status = all[(index + 1) % all.count]
+            return run(table.reload())
+        case .key(.character("d")):
+            period = period.next
             return run(table.reload())
         case .key(.character("r")):
             return run(table.reload())
@@ -102,9 +109,10 @@ public struct OrdersScreen: Screen {
         let store = self.store
         let status = self.status
         let search = self.search
+        let placed = period.range(now: Date(), calendar: .current)
         return .task({ services in
             OrderRows.page(try OrderBrowsing(service: services.orders)
-                .page(store, status: status, search: search, at: try OrderRows.position(request), limit: request.limit))
+                .page(store, status: status, search: search, placed: placed, at: try OrderRows.position(request), limit: request.limit))
         }, then: { Message.page(request, $0) })
     }
 
@@ -120,9 +128,10 @@ public struct OrdersScreen: Screen {
         let store = self.store
         let status = self.status
         let search = self.search
+        let placed = period.range(now: Date(), calendar: .current)
         return .task({ services in
             OrderRows.page(try OrderBrowsing(service: services.orders)
-                .page(store, status: status, search: search, at: try OrderRows.position(request), limit: request.limit))
+                .page(store, status: status, search: search, placed: placed, at: try OrderRows.position(request), limit: request.limit))
         }, then: Message.refreshed)
     }
 
@@ -130,6 +139,7 @@ public struct OrdersScreen: Screen {
         let theme = context.theme
         var heading = "Orders"
         if let status { heading += " · " + status.rawValue.replacingOccurrences(of: "_", with: " ") }
+        if period != .all { heading += " · " + period.title }
         if !search.isEmpty { heading += " · matching \"" + TerminalText.sanitized(search) + "\"" }
         canvas.put(DisplayWidth.truncate(heading, to: max(1, rect.width - 2)), x: rect.x + 1, y: rect.y, style: theme.style(.title), maxWidth: rect.width - 2)
         let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: max(0, rect.height - 1))

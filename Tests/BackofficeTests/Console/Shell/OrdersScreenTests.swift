@@ -134,4 +134,37 @@ struct OrdersScreenTests {
             #expect(after.table.changedIDs == [selected.id])
         }
     }
+
+    @Test func theDateFilterShowsOnlyOrdersPlacedInThePeriod() throws {
+        try ShellWorld.withDemo { world in
+            try OrdersScreenTests.openOrders(world)
+            let store = try #require(world.shell.session?.store?.context)
+            let fresh = try world.services.orders.create(store, .init(email: "today@example.com", lines: [.init(sku: "G3-KEY", quantity: 1)]))
+            world.send(.character("d"))
+            let today = try #require(orders(world))
+            #expect(today.period == .today)
+            #expect(today.table.rows.map { $0.cells[0] } == ["\(fresh.number)"], "only the order placed today")
+            #expect(world.text.contains("Orders · today"))
+            world.send(.character("d"), .character("d"), .character("d"))
+            #expect(orders(world)?.period == .thisMonth)
+            world.send(.character("d"))
+            let all = try #require(orders(world))
+            #expect(all.period == .all)
+            #expect(all.table.rows.first?.cells[0] == "\(fresh.number)")
+            #expect(all.table.rows.count > 1)
+        }
+    }
+
+    @Test func periodsEndAtTomorrowAndStartWhereTheySay() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let now = Date(timeIntervalSince1970: 1_767_323_096) // 2026-01-02 03:04:56Z
+        let day = 86_400.0
+        let tomorrow = Date(timeIntervalSince1970: 1_767_398_400) // 2026-01-03
+        #expect(OrderPeriod.all.range(now: now, calendar: calendar) == nil)
+        #expect(OrderPeriod.today.range(now: now, calendar: calendar) == tomorrow.addingTimeInterval(-day)..<tomorrow)
+        #expect(OrderPeriod.last7Days.range(now: now, calendar: calendar) == tomorrow.addingTimeInterval(-7 * day)..<tomorrow)
+        #expect(OrderPeriod.last30Days.range(now: now, calendar: calendar) == tomorrow.addingTimeInterval(-30 * day)..<tomorrow)
+        #expect(OrderPeriod.thisMonth.range(now: now, calendar: calendar)?.lowerBound == Date(timeIntervalSince1970: 1_767_225_600))
+    }
 }
