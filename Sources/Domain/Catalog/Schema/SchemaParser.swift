@@ -156,6 +156,9 @@ struct SchemaParser {
             }
         }
 
+        if let name, let reservedFor = ProductSchema.reservedNames[scope], reservedFor.contains(name) {
+            fail(path + ".name", "reserved", "\(path).name '\(name)' is the \(scope == .variant ? "variant" : "product")'s own property and cannot be a \(scope.rawValue) field; choose another name (such as \(name == "price" ? "list_price" : "\(name)_info"))")
+        }
         guard let name, let type else { return (nil, name) }
         let field = SchemaField(name: name, type: type, label: label, required: required, options: type.takesOptions ? options : nil,
                                 defaultValue: defaultValue, help: help, scope: scope, validation: rules)

@@ -242,6 +242,22 @@ import Testing
         #expect(try T.schema(#"{"fields":[{"name":"n","type":"integer","default":4.0}]}"#).fields[0].defaultValue == .integer(4))
     }
 
+    /// A field may not take the name of its entity's own property: the product's name, slug, status and
+    /// type; the variant's sku, price, currency, inventory, quantity, stock, delivery and status.
+    @Test func namesOfTheEntitysOwnPropertiesAreReservedPerScope() {
+        let issues = T.issues("""
+            {"fields":[
+              {"name":"status","type":"text"},
+              {"name":"price","type":"money","scope":"variant"},
+              {"name":"price_note","type":"text","scope":"variant"},
+              {"name":"sku","type":"text"}
+            ]}
+            """)
+        #expect(issues.map(\.field) == ["fields[0].name", "fields[1].name"])
+        #expect(issues.allSatisfy { $0.rule == "reserved" })
+        #expect(issues.last?.message.contains("list_price") == true, "the message suggests a name")
+    }
+
     @Test func everySchemaProblemAtOnce() {
         let issues = T.issues("""
             {"fields":[

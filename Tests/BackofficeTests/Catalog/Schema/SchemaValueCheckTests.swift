@@ -26,7 +26,7 @@ import Testing
           {"name":"released","type":"date"},
           {"name":"seen_at","type":"datetime"},
           {"name":"region","type":"text","default":"EU"},
-          {"name":"sku","type":"text","scope":"variant","required":true}
+          {"name":"edition","type":"text","scope":"variant","required":true}
         ]}
         """
 
@@ -69,20 +69,20 @@ import Testing
         let unknown = schema.check(.object(["title": .string("Valid"), "colour": .string("red")]), scope: .product).issues
         #expect(unknown.hasIssue("colour", "unknownField") && unknown.count == 1)
         #expect(unknown.first?.message.contains("unknown field 'colour'") == true)
-        let otherScope = schema.check(.object(["title": .string("Valid"), "sku": .string("X1")]), scope: .product).issues
-        #expect(otherScope.hasIssue("sku", "unknownField"))
+        let otherScope = schema.check(.object(["title": .string("Valid"), "edition": .string("X1")]), scope: .product).issues
+        #expect(otherScope.hasIssue("edition", "unknownField"))
         #expect(otherScope.first?.message.contains("variant field") == true)
-        let fromVariant = schema.check(.object(["sku": .string("X1"), "title": .string("Valid")]), scope: .variant).issues
+        let fromVariant = schema.check(.object(["edition": .string("X1"), "title": .string("Valid")]), scope: .variant).issues
         #expect(fromVariant.hasIssue("title", "unknownField"))
         #expect(fromVariant.first?.message.contains("product field") == true)
-        #expect(schema.check(.object(["sku": .string("X1")]), scope: .variant).issues.isEmpty)
+        #expect(schema.check(.object(["edition": .string("X1")]), scope: .variant).issues.isEmpty)
     }
 
     @Test func requiredNullAndDefaults() throws {
         let schema = try Self.schema()
         #expect(schema.check(.object([:]), scope: .product).issues == [FieldIssue(field: "title", rule: "required", message: "title is required")])
         #expect(schema.check(.object(["title": .null]), scope: .product).issues.hasIssue("title", "required"))
-        #expect(schema.check(.object([:]), scope: .variant).issues.hasIssue("sku", "required"))
+        #expect(schema.check(.object([:]), scope: .variant).issues.hasIssue("edition", "required"))
         // Defaults fill absent and null optional fields; given values win.
         let full = schema.check(.object(["title": .string("Valid"), "region": .null, "note": .null]), scope: .product)
         #expect(full.issues.isEmpty)

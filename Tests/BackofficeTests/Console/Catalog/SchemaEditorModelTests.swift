@@ -14,7 +14,7 @@ struct SchemaEditorModelTests {
         let drafts = Self.game.fields.map(SchemaEditorField.init)
         let json: JSONValue = .object(["fields": .array(drafts.map(\.json))])
         #expect(try ProductSchema.parse(json) == Self.game)
-        let money = SchemaField(name: "price", type: .money, defaultValue: Money(amount: 1999, currency: "EUR").json, scope: .variant,
+        let money = SchemaField(name: "list_price", type: .money, defaultValue: Money(amount: 1999, currency: "EUR").json, scope: .variant,
                                 validation: FieldRules(min: 100, max: 99_999))
         let draft = SchemaEditorField(money)
         #expect(draft.defaultText == "19.99 EUR")

@@ -51,7 +51,7 @@ struct SchemaEditorScreenTests {
             world.send(.escape)
 
             // A money field per variant.
-            Self.addField(world, name: "price", label: "Price")
+            Self.addField(world, name: "list_price", label: "Price")
             world.send(.character("m"))
             world.send(.tab, .character(" "))            // scope: variant
             world.send(.escape)
@@ -68,7 +68,7 @@ struct SchemaEditorScreenTests {
                 SchemaField(name: "title", type: .text, label: "Title", required: true, validation: FieldRules(minLength: 3)),
                 SchemaField(name: "platform", type: .select, label: "Platform",
                             options: [FieldOption(value: "steam", label: "Steam"), FieldOption(value: "epic", label: "Epic Games")]),
-                SchemaField(name: "price", type: .money, label: "Price", scope: .variant),
+                SchemaField(name: "list_price", type: .money, label: "Price", scope: .variant),
             ])
             #expect(saved == expected)
             // What is on screen is what was read back.
@@ -120,7 +120,7 @@ struct SchemaEditorScreenTests {
     @Test func defaultsAreTypedAsPeopleWriteThem() throws {
         try ShellWorld.withDemo { world in
             let store = try S.openEditor(world)
-            Self.addField(world, name: "price", label: "Price")        // after title
+            Self.addField(world, name: "list_price", label: "Price")        // after title
             world.send(.character("m"), .tab, .tab, .tab)              // money; default
             world.type("19.999 EUR")
             #expect(S.editor(world)?.issues.of(field: 1, slot: .defaultValue).map(\.message) == ["the default has 3 decimals but EUR allows 2 (got '19.999')"])
@@ -144,7 +144,7 @@ struct SchemaEditorScreenTests {
             #expect(S.editor(world)?.issues.isEmpty == true)
             world.send(.control("s"))
             let saved = try world.services.productTypes.show(store, slug: "game").schema
-            #expect(saved.field(named: "price")?.defaultValue == Money(amount: 1999, currency: "EUR").json)
+            #expect(saved.field(named: "list_price")?.defaultValue == Money(amount: 1999, currency: "EUR").json)
             #expect(saved.field(named: "tags")?.defaultValue == .array([.string("a"), .string("b")]))
             #expect(S.editor(world)?.fields[1].defaultText == "19.99 EUR")
         }
