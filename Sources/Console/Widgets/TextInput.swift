@@ -134,11 +134,18 @@ public struct TextInput: Sendable, Equatable {
     /// Inserts sanitized text at the cursor within `maxLength`: typing that would pass it is ignored,
     /// a paste (`truncating`) is cut to fit.
     private mutating func insert(_ insertion: String, truncating: Bool) {
-        guard !insertion.isEmpty else { return }
-        guard let maxLength else {
-            replace(cursor..<cursor, with: insertion)
-            return
+        if let edited = TextInput.inserting(insertion, at: cursor, in: text, length: length, maxLength: maxLength, truncating: truncating) {
+            apply(edited)
         }
+    }
+
+    /// `text` with `insertion` at grapheme `cursor`, kept within `maxLength` graphemes: nil when typing
+    /// would pass it (or there is nothing to insert); a `truncating` insertion (a paste) is cut to fit.
+    /// Shared by every text editor (`TextInput`, `TextAreaInput`).
+    static func inserting(_ insertion: String, at cursor: Int, in text: String, length: Int, maxLength: Int?, truncating: Bool)
+        -> (text: String, cursor: Int, length: Int)? {
+        guard !insertion.isEmpty else { return nil }
+        guard let maxLength else { return replacing(cursor..<cursor, with: insertion, in: text) }
         var candidate = insertion
         if truncating {
             let room = max(0, maxLength - length)
@@ -147,14 +154,12 @@ public struct TextInput: Sendable, Equatable {
         // Graphemes can join across the insertion point (a combining mark joins the grapheme before it,
         // regional indicators pair up), so the result is counted rather than predicted.
         while !candidate.isEmpty {
-            let edited = TextInput.replacing(cursor..<cursor, with: candidate, in: text)
-            if edited.length <= maxLength {
-                apply(edited)
-                return
-            }
-            guard truncating else { return }
+            let edited = replacing(cursor..<cursor, with: candidate, in: text)
+            if edited.length <= maxLength { return edited }
+            guard truncating else { return nil }
             candidate.removeLast()
         }
+        return nil
     }
 
     /// Replaces the graphemes in `range` and leaves the cursor after the replacement.

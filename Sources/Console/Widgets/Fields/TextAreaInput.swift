@@ -190,26 +190,10 @@ public struct TextAreaInput: Sendable, Equatable {
         return end
     }
 
-    /// Inserts at the cursor within `maxLength`: typing that would pass it is ignored, a paste is cut to fit.
+    /// Inserts at the cursor within `maxLength` (`TextInput.inserting`, which both editors share).
     private mutating func insert(_ insertion: String, truncating: Bool) {
-        guard !insertion.isEmpty else { return }
-        guard let maxLength else {
-            replace(cursor..<cursor, with: insertion)
-            return
-        }
-        var candidate = insertion
-        if truncating {
-            let room = max(0, maxLength - length)
-            if candidate.count > room { candidate = String(candidate.prefix(room)) }
-        }
-        while !candidate.isEmpty {
-            let edited = TextInput.replacing(cursor..<cursor, with: candidate, in: text)
-            if edited.length <= maxLength {
-                (text, cursor, length) = edited
-                return
-            }
-            guard truncating else { return }
-            candidate.removeLast()
+        if let edited = TextInput.inserting(insertion, at: cursor, in: text, length: length, maxLength: maxLength, truncating: truncating) {
+            (text, cursor, length) = edited
         }
     }
 
