@@ -33,8 +33,6 @@ public struct ProductsScreen: Screen {
     public private(set) var failure: String?
     /// The products behind the rows in the window, by row id (for edits and status changes).
     public private(set) var products: [String: Product] = [:]
-    private var refreshing = false
-    private var refreshAgain = false
 
     public init(store: TenantContext) {
         self.store = store
@@ -169,26 +167,17 @@ public struct ProductsScreen: Screen {
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             self.failure = failure.message
             return .batch([run(table.requestFailed(request)), .notify(.error(failure.message))])
-        case .refreshed(let result):
-            refreshing = false
-            switch result {
-            case .success(let loaded):
-                let before = Dictionary(table.rows.map { ($0.id, $0.cells) }, uniquingKeysWith: { first, _ in first })
-                table.clearChanged()
-                let next = table.replaceRows(loaded.page)
-                remember(loaded.products)
-                if !before.isEmpty {
-                    table.markChanged(ids: loaded.page.rows.filter { before[$0.id] != $0.cells }.map(\.id))
-                }
-                if refreshAgain {
-                    refreshAgain = false
-                    return refresh()
-                }
-                return run(next)
-            case .failure(let failure):
-                if failure.statusCode == 401 { return .sessionEnded(failure) }
-                return .notify(.error(failure.message))
+        case .refreshed(.success(let loaded)):
+            remember(loaded.products)
+            switch table.receiveRefresh(loaded.page) {
+            case .refresh(let request)?: return refreshing(request)
+            case .page(let request)?: return run(request)
+            case nil: return .none
             }
+        case .refreshed(.failure(let failure)):
+            table.refreshFailed()
+            if failure.statusCode == 401 { return .sessionEnded(failure) }
+            return .notify(.error(failure.message))
         case .types(.success(let types)):
             self.types = types
             if let typeSlug, !types.contains(where: { $0.slug == typeSlug }) {
@@ -244,15 +233,13 @@ public struct ProductsScreen: Screen {
                      then: { Message.page(request, $0) })
     }
 
-    /// Re-reads the rows on screen (one at a time; a change during one asks for another).
+    /// Re-reads the rows on screen (`TableView.startRefresh`: one at a time).
     private mutating func refresh() -> Effect<Message> {
-        guard table.hasLoaded else { return .none }
-        if refreshing {
-            refreshAgain = true
-            return .none
-        }
-        refreshing = true
-        let request = table.refreshRequest
+        guard let request = table.startRefresh() else { return .none }
+        return refreshing(request)
+    }
+
+    private func refreshing(_ request: TablePageRequest) -> Effect<Message> {
         let store = self.store
         let filter = self.filter
         return .task({ services in try ProductsScreen.fetch(services, store, filter, request) }, then: Message.refreshed)

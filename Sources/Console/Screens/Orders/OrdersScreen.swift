@@ -19,8 +19,6 @@ public struct OrdersScreen: Screen {
     /// The date filter `d` cycles through.
     public private(set) var period = OrderPeriod.all
     public private(set) var failure: String?
-    private var refreshing = false
-    private var refreshAgain = false
 
     public init(store: TenantContext) {
         self.store = store
@@ -84,47 +82,33 @@ public struct OrdersScreen: Screen {
         case .message(.page(let request, .failure(let failure))):
             self.failure = failure.message
             return .batch([run(table.requestFailed(request)), .notify(.error(failure.message))])
-        case .message(.refreshed(let result)):
-            refreshing = false
-            switch result {
-            case .success(let page):
-                let before = Dictionary(table.rows.map { ($0.id, $0.cells) }, uniquingKeysWith: { first, _ in first })
-                table.clearChanged()
-                let next = table.replaceRows(page)
-                table.markChanged(ids: page.rows.filter { before[$0.id] != $0.cells }.map(\.id).filter { _ in !before.isEmpty })
-                if refreshAgain {
-                    refreshAgain = false
-                    return refresh()
-                }
-                return run(next)
-            case .failure(let failure):
-                return .notify(.error(failure.message))
+        case .message(.refreshed(.success(let page))):
+            switch table.receiveRefresh(page) {
+            case .refresh(let request)?: return fetch(request, then: Message.refreshed)
+            case .page(let request)?: return run(request)
+            case nil: return .none
             }
+        case .message(.refreshed(.failure(let failure))):
+            table.refreshFailed()
+            return .notify(.error(failure.message))
         }
     }
 
     /// Runs a table request off the input loop.
     private func run(_ request: TablePageRequest?) -> Effect<Message> {
         guard let request else { return .none }
-        let store = self.store
-        let status = self.status
-        let search = self.search
-        let placed = period.range(now: Date(), calendar: .current)
-        return .task({ services in
-            OrderRows.page(try OrderBrowsing(service: services.orders)
-                .page(store, status: status, search: search, placed: placed, at: try OrderRows.position(request), limit: request.limit))
-        }, then: { Message.page(request, $0) })
+        return fetch(request, then: { Message.page(request, $0) })
     }
 
-    /// Re-reads the rows on screen (one at a time; a change during one asks for another).
+    /// Re-reads the rows on screen (`TableView.startRefresh`: one at a time).
     private mutating func refresh() -> Effect<Message> {
-        guard table.hasLoaded else { return .none }
-        if refreshing {
-            refreshAgain = true
-            return .none
-        }
-        refreshing = true
-        let request = table.refreshRequest
+        guard let request = table.startRefresh() else { return .none }
+        return fetch(request, then: Message.refreshed)
+    }
+
+    /// The page for `request` under the current filters, answered as `wrap` says.
+    private func fetch(_ request: TablePageRequest, then wrap: @escaping @Sendable (Result<TablePage, ConsoleFailure>) -> Message)
+        -> Effect<Message> {
         let store = self.store
         let status = self.status
         let search = self.search
@@ -132,7 +116,7 @@ public struct OrdersScreen: Screen {
         return .task({ services in
             OrderRows.page(try OrderBrowsing(service: services.orders)
                 .page(store, status: status, search: search, placed: placed, at: try OrderRows.position(request), limit: request.limit))
-        }, then: Message.refreshed)
+        }, then: wrap)
     }
 
     public func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext) {

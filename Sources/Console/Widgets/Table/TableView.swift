@@ -34,6 +34,9 @@ public struct TableView: Sendable, Equatable {
     public private(set) var changedIDs: Set<String> = []
     /// The request the screen is running, if any.
     public private(set) var inFlight: TablePageRequest?
+    /// A live refresh is running (`startRefresh`); another change asked for one more meanwhile.
+    private var refreshing = false
+    private var refreshAgain = false
 
     /// The window's pages: row counts and the cursors around them.
     private var chunks: [Chunk] = []
@@ -238,6 +241,50 @@ public struct TableView: Sendable, Equatable {
         scrollTop = max(0, selectedIndex - max(0, oldScreenRow))
         keepSelectionVisible()
         return prefetch()
+    }
+
+    /// What to run after a refresh's answer (`receiveRefresh`).
+    public enum RefreshFollowUp: Sendable, Equatable {
+        /// Another refresh: a change arrived while the last one ran.
+        case refresh(TablePageRequest)
+        /// A page the selection needs near an end of the new window.
+        case page(TablePageRequest)
+    }
+
+    /// Starts a live refresh of the window (a change was announced): the request to run (answer it with
+    /// `receiveRefresh`), or nil when nothing is loaded or a refresh is already running — that one is then
+    /// repeated when its answer arrives, so changes that come in bursts cost one query at a time.
+    public mutating func startRefresh() -> TablePageRequest? {
+        guard hasLoaded else { return nil }
+        if refreshing {
+            refreshAgain = true
+            return nil
+        }
+        refreshing = true
+        return refreshRequest
+    }
+
+    /// Takes a refresh's answer: the rows are replaced (`replaceRows`, the selection kept), rows whose
+    /// cells changed are highlighted (only the last refresh's), and the follow-up is returned.
+    public mutating func receiveRefresh(_ page: TablePage) -> RefreshFollowUp? {
+        refreshing = false
+        let before = Dictionary(rows.map { ($0.id, $0.cells) }, uniquingKeysWith: { first, _ in first })
+        clearChanged()
+        let next = replaceRows(page)
+        if !before.isEmpty {
+            markChanged(ids: page.rows.filter { before[$0.id] != $0.cells }.map(\.id))
+        }
+        if refreshAgain {
+            refreshAgain = false
+            return startRefresh().map(RefreshFollowUp.refresh)
+        }
+        return next.map(RefreshFollowUp.page)
+    }
+
+    /// A refresh failed (the screen shows why); the next change starts a new one.
+    public mutating func refreshFailed() {
+        refreshing = false
+        refreshAgain = false
     }
 
     /// Highlights rows changed live (`changedRow` style) until `clearChanged`.
