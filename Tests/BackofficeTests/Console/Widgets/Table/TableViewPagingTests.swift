@@ -68,6 +68,38 @@ struct TableViewPagingTests {
         #expect(driver.press(.up) == .handled)
     }
 
+    /// Changes announced while a refresh runs cost one more refresh, not one each; rows whose cells changed
+    /// are marked; a failed refresh lets the next change start again.
+    @Test func refreshesRunOneAtATimeAndMarkWhatChanged() throws {
+        var table = TableView(columns: sampleColumns, pageSize: 20, visibleRowCount: 10)
+        let early = table.startRefresh()
+        #expect(early == nil, "nothing loaded, nothing to refresh")
+        let reload = table.reload()
+        let first = try #require(reload)
+        _ = table.receive(source.answer(first), for: first)
+        let started = table.startRefresh()
+        let refresh = try #require(started)
+        let second = table.startRefresh()
+        let third = table.startRefresh()
+        #expect(second == nil && third == nil, "changes wait for the running refresh")
+        var answer = source.answer(refresh)
+        answer.rows[2].cells[0] = "edited elsewhere"
+        let followUp = table.receiveRefresh(answer)
+        guard case .refresh(let again)? = followUp else {
+            Issue.record("the interrupted refresh is repeated once: \(String(describing: followUp))")
+            return
+        }
+        #expect(table.changedIDs == [answer.rows[2].id])
+        let during = table.startRefresh()
+        #expect(during == nil, "the repeat is running")
+        table.refreshFailed()
+        let restarted = table.startRefresh()
+        #expect(restarted == again, "after a failure the next change starts a refresh")
+        let quiet = table.receiveRefresh(source.answer(again))
+        #expect(quiet == nil || { if case .page = quiet { true } else { false } }())
+        #expect(table.changedIDs == [answer.rows[2].id], "the row differs again from what was shown")
+    }
+
     /// At an odd height a page is one row less, so the alternate-row shading stays on the same screen
     /// rows and a PageDown repaints only the cells that changed.
     @Test func pagesAreAnEvenNumberOfRows() {
