@@ -168,8 +168,11 @@ public struct ProductsScreen: Screen {
             self.failure = failure.message
             return .batch([run(table.requestFailed(request)), .notify(.error(failure.message))])
         case .refreshed(.success(let loaded)):
+            // The table takes the rows first: `remember` keeps only the products of rows it shows, and a
+            // product new since the last read is in this page, not yet in the table.
+            let next = table.receiveRefresh(loaded.page)
             remember(loaded.products)
-            switch table.receiveRefresh(loaded.page) {
+            switch next {
             case .refresh(let request)?: return refreshing(request)
             case .page(let request)?: return run(request)
             case nil: return .none

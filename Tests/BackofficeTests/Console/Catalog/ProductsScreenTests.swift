@@ -105,6 +105,19 @@ struct ProductsScreenTests {
         }
     }
 
+    @Test func aProductAddedLiveCanBeOpenedAtOnce() throws {
+        try ShellWorld.withDemo { world in
+            let store = try Self.openProducts(world)
+            _ = try world.services.products.create(store, typeSlug: "game", name: "Nebula Drift",
+                                                    data: .object(["title": .string("Nebula Drift"), "platform": .string("steam")]))
+            world.runner.post(.changes([ChangeNotice(tenantID: store.tenantID, event: "after_product_create", id: "x")]))
+            #expect(products(world)?.table.rows.first?.cells[0] == "Nebula Drift")
+            world.send(.home, .enter)
+            let detail = try #require(C.top(world, ProductDetailScreen.self), "Enter opens the product that came in live")
+            #expect(detail.slug == "nebula-drift")
+        }
+    }
+
     @Test func statusChangesAskFirst() throws {
         try ShellWorld.withDemo { world in
             let store = try Self.openProducts(world)
