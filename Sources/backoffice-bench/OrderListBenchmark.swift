@@ -125,15 +125,9 @@ final class OrderListBenchmark: BenchFigure {
                 INSERT INTO tenant_counters (tenant_id, name, value) VALUES (\(tenantID), 'order_number', \(firstNumber + Int64(count) - 1))
                 ON CONFLICT (tenant_id, name) DO UPDATE SET value = excluded.value
                 """)
-            // With triggers skipped, the dashboard's statistics (0008) are rebuilt for the store at once.
+            // With triggers skipped, the dashboard's statistics and counters (0008, 0009) are rebuilt for the store at once.
             if skipped {
-                try connection.execute("DELETE FROM order_period_stats WHERE tenant_id = \(tenantID)")
-                try connection.execute("""
-                    INSERT INTO order_period_stats (tenant_id, period_start, currency, orders, paid_total)
-                    SELECT tenant_id, order_period(created_at), currency, count(*),
-                           coalesce(sum(total_amount) FILTER (WHERE order_is_paid(status)), 0)
-                      FROM orders WHERE tenant_id = \(tenantID) GROUP BY 1, 2, 3
-                    """)
+                try connection.execute("SELECT store_statistics_rebuild(\(tenantID))")
             }
             return skipped
         }

@@ -108,6 +108,10 @@ final class ProductFilterBenchmark: BenchFigure {
                   FROM product p
                  CROSS JOIN unnest(\(GameType.fieldTypes.map(\.name)), \(GameType.fieldTypes.map(\.type))) AS f(key, type)
                 """)
+            // With triggers skipped, the dashboard's counters (0009) are recounted for the store.
+            if skipped {
+                try connection.execute("SELECT store_statistics_rebuild(\(tenantID))")
+            }
             return skipped
         }
     }

@@ -24,7 +24,8 @@ public struct StoreOverview: Sendable, Equatable {
     public init() {}
 }
 
-/// Reads a `StoreOverview` in one transaction and one round trip, under the store's row-level security.
+/// Reads a `StoreOverview` in one transaction and one round trip, under the store's row-level security,
+/// from the statistics and counters that triggers keep (0008, 0009) rather than by counting rows.
 public struct StoreOverviewService: Sendable {
     public let database: Database
 
@@ -43,12 +44,14 @@ public struct StoreOverviewService: Sendable {
         return try database.withTenant(context) { tx in
             let tenant = tx.context.tenantID
             var statements: [SQL] = []
-            if readsProducts {
-                statements.append("""
-                    SELECT count(*) FILTER (WHERE status = 'active') AS active, count(*) FILTER (WHERE status = 'draft') AS draft
-                      FROM products WHERE tenant_id = \(tenant) AND status IN ('active', 'draft')
-                    """)
-            }
+            // The counts kept by triggers (0009): a few small rows per store, folded together now and then.
+            statements.append("SELECT store_counters_compact(\(tenant))")
+            statements.append("""
+                SELECT coalesce(sum(products_active), 0)::bigint AS active, coalesce(sum(products_draft), 0)::bigint AS draft,
+                       coalesce(sum(orders_awaiting_payment), 0)::bigint AS awaiting,
+                       coalesce(sum(deliveries_waiting), 0)::bigint AS waiting, coalesce(sum(deliveries_failed), 0)::bigint AS failed
+                  FROM store_counters WHERE tenant_id = \(tenant)
+                """)
             if readsOrders {
                 // From the quarter-hour statistics the orders' triggers keep (0008): at most ~1,400 small rows per currency.
                 statements.append("""
@@ -56,7 +59,6 @@ public struct StoreOverviewService: Sendable {
                       FROM order_period_stats WHERE tenant_id = \(tenant) AND period_start >= \(dayStart)
                      GROUP BY currency ORDER BY currency
                     """)
-                statements.append("SELECT count(*) AS n FROM orders WHERE tenant_id = \(tenant) AND status = 'pending_payment'")
                 statements.append("""
                     SELECT ((period_start AT TIME ZONE \(calendar.timeZone.identifier))::date
                             - (\(firstDay(dayStart, calendar))::timestamptz AT TIME ZONE \(calendar.timeZone.identifier))::date) AS day,
@@ -66,19 +68,20 @@ public struct StoreOverviewService: Sendable {
                     """)
             }
             if readsDeliveries {
+                // Claims in progress are few (a clerk's handful), so these are counted.
                 statements.append("""
-                    SELECT count(*) FILTER (WHERE status = 'pending') AS waiting,
-                           count(*) FILTER (WHERE status = 'processing' AND claimed_by = \(tx.context.userID)) AS mine,
-                           count(*) FILTER (WHERE status = 'failed') AS failed
-                      FROM deliveries WHERE tenant_id = \(tenant) AND status IN ('pending', 'processing', 'failed')
+                    SELECT count(*) AS mine FROM deliveries
+                     WHERE tenant_id = \(tenant) AND status = 'processing' AND claimed_by = \(tx.context.userID)
                     """)
             }
             var results = try tx.connection.pipeline(statements)[...]
-            if readsProducts, let row = results.popFirst()?.first {
-                overview.productsActive = try row.decode("active")
-                overview.productsDraft = try row.decode("draft")
+            _ = results.popFirst() // the fold
+            guard let counts = try results.popFirst()?.single() else { return overview }
+            if readsProducts {
+                overview.productsActive = try counts.decode("active")
+                overview.productsDraft = try counts.decode("draft")
             }
-            if readsOrders, let today = results.popFirst(), let pending = results.popFirst()?.first {
+            if readsOrders, let today = results.popFirst() {
                 var count = 0
                 var revenue: [Money] = []
                 for row in today {
@@ -87,7 +90,7 @@ public struct StoreOverviewService: Sendable {
                 }
                 overview.ordersToday = count
                 overview.revenueToday = revenue
-                overview.ordersAwaitingPayment = try pending.decode("n")
+                overview.ordersAwaitingPayment = try counts.decode("awaiting")
                 var perDay = Array(repeating: 0, count: 14)
                 if let days = results.popFirst() {
                     for row in days {
@@ -98,9 +101,9 @@ public struct StoreOverviewService: Sendable {
                 overview.ordersPerDay = perDay
             }
             if readsDeliveries, let row = results.popFirst()?.first {
-                overview.queueWaiting = try row.decode("waiting")
+                overview.queueWaiting = try counts.decode("waiting")
                 overview.queueClaimedByYou = try row.decode("mine")
-                overview.deliveriesFailed = try row.decode("failed")
+                overview.deliveriesFailed = try counts.decode("failed")
             }
             return overview
         }
