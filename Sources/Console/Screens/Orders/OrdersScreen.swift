@@ -4,7 +4,8 @@ import Foundation
 /// A store's orders, newest first, in a table that pages through keyset queries (never the whole
 /// table): `/` searches by order number or customer email, `s` cycles the status filter, End jumps to
 /// the oldest order, Enter opens one (`OrderDetailScreen`), `n` takes a new one (`NewOrderScreen`, with
-/// `orders.write`). Changes announced live re-read the rows on screen, keeping the selection and
+/// `orders.write`). `d` cycles the date presets (`OrderPeriod`); `D` opens a From/To line for any range of
+/// days (`OrderDateRangeEditor`). Changes announced live re-read the rows on screen, keeping the selection and
 /// highlighting what changed.
 public struct OrdersScreen: Screen {
     public enum Message: Sendable {
@@ -18,6 +19,10 @@ public struct OrdersScreen: Screen {
     public private(set) var search = ""
     /// The date filter `d` cycles through.
     public private(set) var period = OrderPeriod.all
+    /// A range chosen with `D`; when set it is the date filter instead of `period`.
+    public private(set) var dateRange: OrderDateRange?
+    /// The From/To line, while it is open (it takes every key).
+    public private(set) var rangeEditor: OrderDateRangeEditor?
     public private(set) var failure: String?
 
     public init(store: TenantContext) {
@@ -39,13 +44,17 @@ public struct OrdersScreen: Screen {
         list += [
             KeyBinding(.character("s"), "Cycle the status filter"),
             KeyBinding(.character("d"), "Cycle the date filter (today, 7 days, 30 days, this month, all)"),
+            KeyBinding(.character("D"), "Choose a date range (From – To)"),
             KeyBinding(.character("r"), "Reload"),
         ]
         return list
     }
 
     public mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message> {
-        table.layout(height: context.contentSize.height - 1)
+        table.layout(height: context.contentSize.height - headerRows)
+        if case .key(let key) = event, rangeEditor != nil {
+            return editRange(key, context: context)
+        }
         switch event {
         case .appeared:
             return table.hasLoaded ? refresh() : run(table.reload())
@@ -61,8 +70,18 @@ public struct OrdersScreen: Screen {
             status = all[(index + 1) % all.count]
             return run(table.reload())
         case .key(.character("d")):
-            period = period.next
+            period = dateRange == nil ? period.next : .all.next
+            dateRange = nil
             return run(table.reload())
+        case .key(.character("D")):
+            let today = OrderDateRange.day(of: Date(), calendar: .current)
+            let shown = dateRange ?? period.range(now: Date(), calendar: .current).map {
+                OrderDateRange(from: OrderDateRange.day(of: $0.lowerBound, calendar: .current),
+                               to: OrderDateRange.day(of: $0.upperBound.addingTimeInterval(-1), calendar: .current))
+            }
+            rangeEditor = OrderDateRangeEditor(range: shown ?? OrderDateRange(from: today, to: today))
+            table.layout(height: context.contentSize.height - headerRows)
+            return .none
         case .key(.character("r")):
             return run(table.reload())
         case .key(.character("n")) where store.can(.ordersWrite):
@@ -94,6 +113,35 @@ public struct OrdersScreen: Screen {
         }
     }
 
+    /// The heading, and the From/To line while it is open.
+    private var headerRows: Int { rangeEditor == nil ? 1 : 2 }
+
+    /// A key for the open From/To line: Enter with a good range applies it and reloads.
+    private mutating func editRange(_ key: Key, context: ScreenContext) -> Effect<Message> {
+        guard var editor = rangeEditor else { return .none }
+        let outcome = editor.handle(key)
+        rangeEditor = editor
+        switch outcome {
+        case .editing:
+            return .none
+        case .cancelled:
+            rangeEditor = nil
+        case .applied(let range):
+            rangeEditor = nil
+            dateRange = range
+            table.layout(height: context.contentSize.height - headerRows)
+            return run(table.reload())
+        }
+        table.layout(height: context.contentSize.height - headerRows)
+        return .none
+    }
+
+    /// The placed-at range the query is narrowed to.
+    private var placedRange: Range<Date>? {
+        if let dateRange { return dateRange.range(calendar: .current) }
+        return period.range(now: Date(), calendar: .current)
+    }
+
     /// Runs a table request off the input loop.
     private func run(_ request: TablePageRequest?) -> Effect<Message> {
         guard let request else { return .none }
@@ -112,7 +160,7 @@ public struct OrdersScreen: Screen {
         let store = self.store
         let status = self.status
         let search = self.search
-        let placed = period.range(now: Date(), calendar: .current)
+        let placed = placedRange
         return .task({ services in
             OrderRows.page(try OrderBrowsing(service: services.orders)
                 .page(store, status: status, search: search, placed: placed, at: try OrderRows.position(request), limit: request.limit))
@@ -123,15 +171,20 @@ public struct OrdersScreen: Screen {
         let theme = context.theme
         var heading = "Orders"
         if let status { heading += " · " + status.rawValue.replacingOccurrences(of: "_", with: " ") }
-        if period != .all { heading += " · " + period.title }
+        if let dateRange { heading += " · " + dateRange.title } else if period != .all { heading += " · " + period.title }
         if !search.isEmpty { heading += " · matching \"" + TerminalText.sanitized(search) + "\"" }
         canvas.put(DisplayWidth.truncate(heading, to: max(1, rect.width - 2)), x: rect.x + 1, y: rect.y, style: theme.style(.title), maxWidth: rect.width - 2)
-        let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: max(0, rect.height - 1))
+        let rows = min(headerRows, rect.height)
+        let body = Rect(x: rect.x, y: rect.y + rows, width: rect.width, height: max(0, rect.height - rows))
         var table = self.table
         table.layout(height: body.height)
-        table.render(into: &canvas, at: body, theme: theme, focused: true)
+        table.render(into: &canvas, at: body, theme: theme, focused: rangeEditor == nil)
+        if let rangeEditor, rect.height > 1 {
+            rangeEditor.render(into: &canvas, at: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: 1), theme: theme)
+        }
         if table.rows.isEmpty && !table.isLoading && body.height > 2 {
-            let text = failure ?? (table.hasLoaded ? "no orders" + (status == nil && search.isEmpty ? " yet" : " match") : "Loading…")
+            let unfiltered = status == nil && search.isEmpty && period == .all && dateRange == nil
+            let text = failure ?? (table.hasLoaded ? "no orders" + (unfiltered ? " yet" : " match") : "Loading…")
             canvas.put(DisplayWidth.truncate(TerminalText.sanitized(text), to: max(1, rect.width - 4)), x: rect.x + 2, y: body.y + 2,
                        style: theme.style(failure == nil ? .muted : .error), maxWidth: rect.width - 4)
         }

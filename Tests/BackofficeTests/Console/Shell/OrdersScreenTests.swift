@@ -155,6 +155,83 @@ struct OrdersScreenTests {
         }
     }
 
+    @Test(arguments: ConsoleShellScreensTests.sizes)
+    func aDateRangeChosenByHandNarrowsTheOrdersAndABadOneIsRefused(size: Size) throws {
+        try ShellWorld.withDemo(size: size) { world in
+            try OrdersScreenTests.openOrders(world)
+            let store = try #require(world.shell.session?.store?.context)
+            let fresh = try world.services.orders.create(store, .init(email: "today@example.com", lines: [.init(sku: "G3-KEY", quantity: 1)]))
+            world.send(.character("D"))
+            #expect(orders(world)?.rangeEditor != nil)
+            #expect(world.text.contains("Enter apply · Tab next · Esc cancel"))
+            // Keys go to the dates while the line is open: `q` does not quit, `d` does not cycle.
+            world.send(.character("q"), .character("d"))
+            #expect(orders(world)?.period == .all)
+            world.type("20251231")
+            world.send(.tab)
+            world.type("20260102")
+            world.send(.enter)
+            let ranged = try #require(orders(world))
+            let range = OrderDateRange(from: CalendarDay(year: 2025, month: 12, day: 31), to: CalendarDay(year: 2026, month: 1, day: 2))
+            #expect(ranged.dateRange == range)
+            #expect(ranged.rangeEditor == nil)
+            #expect(ranged.table.selectedRow?.cells.first == "2000", "the seeded orders of 2026-01-01; not #\(fresh.number) of today")
+            #expect(world.text.contains("Orders · 2025-12-31 – 2026-01-02"))
+            world.send(.end)
+            #expect(orders(world)?.table.selectedRow?.cells.first == "1001", "the demo's orders of December 2025 are outside")
+
+            // From after To: refused, the field and the rule named, the filter in force kept.
+            world.send(.character("D"))
+            world.type("20260105")
+            world.send(.tab)
+            world.type("20260101")
+            world.send(.enter)
+            #expect(orders(world)?.rangeEditor?.problem == "To (2026-01-01) is before From (2026-01-05)")
+            #expect(orders(world)?.dateRange == range)
+            GoldenFile.check(world.runner.frame(), "orders-date-range-refused")
+            world.send(.escape)
+            #expect(orders(world)?.rangeEditor == nil)
+            #expect(orders(world)?.dateRange == range, "Esc leaves the filter as it was")
+            #expect(world.shell.screens.last?.title == "Orders", "Esc closed the line, not the screen")
+
+            // A range with no orders, then `d` goes back to the presets.
+            world.send(.character("D"), .tab)
+            world.type("20260110")
+            world.send(.backTab)
+            world.type("20260105")
+            world.send(.enter)
+            #expect(orders(world)?.table.rows.isEmpty == true)
+            #expect(world.text.contains("no orders match"))
+            world.send(.character("d"))
+            #expect(orders(world)?.dateRange == nil && orders(world)?.period == .today)
+            #expect(orders(world)?.table.rows.map { $0.cells[0] } == ["\(fresh.number)"])
+        }
+    }
+
+    @Test func aRangeIsWholeDaysInTheCalendarsZoneAndNeedsRealDays() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Tokyo")!
+        let range = OrderDateRange(from: CalendarDay(year: 2026, month: 1, day: 1), to: CalendarDay(year: 2026, month: 1, day: 31))
+        // Tokyo is 9 hours ahead: its 2026-01-01 starts at 2025-12-31 15:00Z.
+        #expect(range.range(calendar: calendar) == Date(timeIntervalSince1970: 1_767_193_200)..<Date(timeIntervalSince1970: 1_769_871_600))
+        #expect(OrderDateRange(from: range.from, to: range.from).title == "2026-01-01")
+
+        var editor = OrderDateRangeEditor(range: range)
+        _ = editor.handle(.control("u"))
+        #expect(editor.checked() == .failure(.init(field: 0, text: "From: enter a whole date (YYYY-MM-DD)")))
+        editor = OrderDateRangeEditor(range: range)
+        #expect(editor.handle(.tab) == .editing)
+        for key in "20260230" { _ = editor.handle(.character(key)) }
+        if editor.to.day == CalendarDay(year: 2026, month: 2, day: 30) {
+            #expect(editor.handle(.enter) == .editing)
+            #expect(editor.problem == "To: 2026-02-30 is not a day of the calendar")
+            #expect(editor.focus == 1)
+        } else {
+            #expect(editor.to.day?.isValid == true, "the segments never hold a day that does not exist")
+        }
+        #expect(editor.handle(.escape) == .cancelled)
+    }
+
     @Test func periodsEndAtTomorrowAndStartWhereTheySay() throws {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
