@@ -4,10 +4,13 @@ import Postgres
 
 /// The current store's audit log, newest first, in a table that pages through keyset queries: `e`
 /// narrows it to one entity type, `u` to one user, `c` clears both; Enter shows an entry's before and
-/// after in the JSON viewer. Needs `audit.read` (the Domain checks).
+/// after in the JSON viewer. Needs `audit.read` (the Domain checks). Entries written meanwhile (any
+/// change announced live) appear without a keypress: the rows on screen are re-read, the selection
+/// kept, the new ones highlighted.
 public struct AuditLogScreen: Screen {
     public enum Message: Sendable {
         case page(TablePageRequest, Result<AuditBrowsing.Page, ConsoleFailure>)
+        case refreshed(Result<AuditBrowsing.Page, ConsoleFailure>)
         case choices(Result<AuditFilterChoices, ConsoleFailure>)
     }
 
@@ -55,8 +58,11 @@ public struct AuditLogScreen: Screen {
         switch event {
         case .appeared:
             return table.hasLoaded ? .none : .batch([run(table.reload()), loadChoices()])
-        case .filter, .changes:
+        case .filter:
             return .none
+        case .changes:
+            // Every change a store's staff makes is audited, so any change can add entries.
+            return refresh()
         case .key(let key):
             if var open = picker {
                 let used = open.input.handle(key)
@@ -99,11 +105,22 @@ public struct AuditLogScreen: Screen {
             }
         case .message(.page(let request, .success(let page))):
             failure = nil
-            for entry in page.entries { entries[entry.id.uuidString.lowercased()] = entry }
             let next = table.receive(AuditRows.page(page), for: request)
-            let kept = Set(table.rows.map(\.id))
-            entries = entries.filter { kept.contains($0.key) }
+            remember(page.entries)
             return run(next)
+        case .message(.refreshed(.success(let page))):
+            // The table takes the rows first: `remember` keeps the entries of the rows it shows.
+            let next = table.receiveRefresh(AuditRows.page(page))
+            remember(page.entries)
+            switch next {
+            case .refresh(let request)?: return refreshing(request)
+            case .page(let request)?: return run(request)
+            case nil: return .none
+            }
+        case .message(.refreshed(.failure(let failure))):
+            table.refreshFailed()
+            if failure.statusCode == 401 { return .sessionEnded(failure) }
+            return .notify(.error(failure.message))
         case .message(.page(let request, .failure(let failure))):
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             self.failure = failure.message
@@ -124,13 +141,35 @@ public struct AuditLogScreen: Screen {
         return .none
     }
 
+    /// Keeps the entries behind the rows of the window (and only those).
+    private mutating func remember(_ loaded: [AuditEntry]) {
+        for entry in loaded { entries[entry.id.uuidString.lowercased()] = entry }
+        let kept = Set(table.rows.map(\.id))
+        entries = entries.filter { kept.contains($0.key) }
+    }
+
     private func run(_ request: TablePageRequest?) -> Effect<Message> {
         guard let request else { return .none }
+        return fetch(request, then: { Message.page(request, $0) })
+    }
+
+    /// Re-reads the rows on screen (`TableView.startRefresh`: one at a time).
+    private mutating func refresh() -> Effect<Message> {
+        guard let request = table.startRefresh() else { return .none }
+        return refreshing(request)
+    }
+
+    private func refreshing(_ request: TablePageRequest) -> Effect<Message> {
+        fetch(request, then: Message.refreshed)
+    }
+
+    private func fetch(_ request: TablePageRequest, then wrap: @escaping @Sendable (Result<AuditBrowsing.Page, ConsoleFailure>) -> Message)
+        -> Effect<Message> {
         let store = self.store
         let filter = self.filter
         return .task({ services in
             try AuditBrowsing(database: services.database).page(store, filter: filter, at: try AuditRows.position(request), limit: request.limit)
-        }, then: { Message.page(request, $0) })
+        }, then: wrap)
     }
 
     private func loadChoices() -> Effect<Message> {
