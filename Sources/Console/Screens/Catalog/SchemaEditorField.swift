@@ -20,6 +20,9 @@ public struct SchemaEditorField: Sendable, Equatable {
     /// Rule texts by rule; empty or missing for unset.
     public var rules: [SchemaEditorRule: String]
     public var options: [FieldOption]
+    /// The name the field had when the type was read (nil for a field added, copied or imported here):
+    /// how a rename is followed in the type's `ui_config` (`SchemaEditorUIConfig`).
+    public var originalName: String?
 
     public init(name: String, type: FieldType = .text, label: String = "", scope: FieldScope = .product, required: Bool = false,
                 defaultText: String = "", help: String = "", rules: [SchemaEditorRule: String] = [:], options: [FieldOption] = []) {
@@ -44,6 +47,7 @@ public struct SchemaEditorField: Sendable, Equatable {
         self.init(name: field.name, type: field.type, label: field.label ?? "", scope: field.scope, required: field.required,
                   defaultText: SchemaEditorValue.text(of: field.defaultValue, type: field.type), help: field.help ?? "",
                   rules: rules, options: field.options ?? [])
+        originalName = field.name
     }
 
     /// The rule text shown for `rule` ("" when unset).

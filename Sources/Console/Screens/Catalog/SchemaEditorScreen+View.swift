@@ -59,7 +59,7 @@ extension SchemaEditorScreen {
             canvas.put("Schema of \(slug)", x: rect.x, y: rect.y, style: theme.style(.title), maxWidth: rect.width)
             return
         }
-        let title = "\(TerminalText.sanitized(name)) (\(type.slug))"
+        let title = "\(TerminalText.sanitized(name)) (\(newSlug == type.slug ? type.slug : "\(type.slug) → \(newSlug)"))"
         var used = canvas.put(title, x: rect.x, y: rect.y, style: theme.style(.title), maxWidth: rect.width)
         let facts = " · \(fields.count) field\(fields.count == 1 ? "" : "s") · schema v\(type.schemaVersion)"
         used += canvas.put(facts, x: rect.x + used, y: rect.y, style: theme.style(.muted), maxWidth: max(0, rect.width - used))
@@ -141,6 +141,7 @@ extension SchemaEditorScreen {
             case .importFrom: "Import from: "
             case .exportTo: "Export to: "
             case .rename: "Name: "
+            case .changeSlug: "Slug: "
             }
             let used = canvas.put(label, x: rect.x, y: rect.y, style: theme.style(.accent), maxWidth: rect.width)
             let hint = "  Enter · Esc"

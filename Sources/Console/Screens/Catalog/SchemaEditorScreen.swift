@@ -42,10 +42,11 @@ public struct SchemaEditorScreen: Screen {
         case importFrom(TextInput)
         case exportTo(TextInput)
         case rename(TextInput)
+        case changeSlug(TextInput)
 
         var input: TextInput {
             switch self {
-            case .importFrom(let input), .exportTo(let input), .rename(let input): input
+            case .importFrom(let input), .exportTo(let input), .rename(let input), .changeSlug(let input): input
             }
         }
 
@@ -54,6 +55,7 @@ public struct SchemaEditorScreen: Screen {
             case .importFrom: .importFrom(input)
             case .exportTo: .exportTo(input)
             case .rename: .rename(input)
+            case .changeSlug: .changeSlug(input)
             }
         }
     }
@@ -62,10 +64,13 @@ public struct SchemaEditorScreen: Screen {
     public static let sideBySideWidth = 120
 
     public let store: TenantContext
-    public let slug: String
+    /// The type's slug as stored (what it is read and saved by).
+    public private(set) var slug: String
     public private(set) var type: ProductType?
     /// The type's name as it will be saved (F9 renames).
     public private(set) var name = ""
+    /// The type's slug as it will be saved (F10 changes it).
+    public private(set) var newSlug = ""
     public private(set) var fields: [SchemaEditorField] = []
     /// The fields as loaded (or last saved): `isDirty` compares with them.
     public private(set) var original: [SchemaEditorField] = []
@@ -102,7 +107,7 @@ public struct SchemaEditorScreen: Screen {
 
     public var isDirty: Bool {
         guard let type else { return false }
-        return fields != original || name != type.name
+        return fields != original || name != type.name || newSlug != type.slug
     }
 
     /// The schema the fields make, as JSON.
@@ -127,6 +132,7 @@ public struct SchemaEditorScreen: Screen {
             KeyBinding([.function(3), .character("i")], "Import the schema from a JSON file"),
             KeyBinding([.function(4), .character("e")], "Export the product type to a JSON file"),
             KeyBinding([.function(9), .character("n")], "Rename the type"),
+            KeyBinding([.function(10), .character("s")], "Change the type's slug (how files, the CLI and products name it)"),
             KeyBinding(.control("r"), "Reload the type (discarding changes)"),
         ]
     }
@@ -217,7 +223,9 @@ public struct SchemaEditorScreen: Screen {
     /// Shows a type as read: its fields become the unchanged state.
     private mutating func load(_ type: ProductType) {
         self.type = type
+        slug = type.slug
         name = type.name
+        newSlug = type.slug
         fields = type.schema.fields.map(SchemaEditorField.init)
         original = fields
         cursor.setCount(fields.count)
@@ -257,6 +265,10 @@ public struct SchemaEditorScreen: Screen {
             openPrompt(.rename(TextInput(text: name, maxLength: 200, isFocused: true))); return .none
         case .character("n") where listFocused:
             openPrompt(.rename(TextInput(text: name, maxLength: 200, isFocused: true))); return .none
+        case .function(10):
+            openPrompt(.changeSlug(TextInput(text: newSlug, maxLength: 100, isFocused: true))); return .none
+        case .character("s") where listFocused:
+            openPrompt(.changeSlug(TextInput(text: newSlug, maxLength: 100, isFocused: true))); return .none
         case .control("r"):
             guard isDirty else { return reload() }
             return .confirm(Confirmation(title: "Reload", text: "Discard your changes to \(type?.name ?? slug) and read it again?",
@@ -501,6 +513,14 @@ public struct SchemaEditorScreen: Screen {
                 }
                 name = typed
                 return .none
+            case .changeSlug:
+                let typed = input.text.trimmingCharacters(in: .whitespaces)
+                if let problem = SchemaEditorScreen.slugProblem(typed) {
+                    prompt = current
+                    return .notify(.error(problem))
+                }
+                newSlug = typed
+                return .none
             }
         default:
             // Keys the input has no use for are swallowed: the prompt is modal.
@@ -532,11 +552,23 @@ public struct SchemaEditorScreen: Screen {
 
     // MARK: Saving
 
-    /// The product type file with the edited schema (slug, name, ui_config and workflows as loaded).
+    /// The product type file with the edited schema, name and slug; the workflows as loaded, and the
+    /// ui_config's field lists following the fields' renames and removals.
     var definitionJSON: JSONValue? {
         guard let type else { return nil }
-        return .object(["slug": .string(type.slug), "name": .string(name), "schema": schemaJSON,
-                        "ui_config": type.uiConfig, "workflows": type.workflows])
+        return .object(["slug": .string(newSlug), "name": .string(name), "schema": schemaJSON,
+                        "ui_config": SchemaEditorUIConfig.following(type.uiConfig, fields: fields), "workflows": type.workflows])
+    }
+
+    /// What is wrong with a slug typed in the prompt, in the Domain's words (nil when it is acceptable).
+    static func slugProblem(_ slug: String) -> String? {
+        let probe: JSONValue = .object(["slug": .string(slug), "name": .string("probe"), "schema": .object(["fields": .array([])])])
+        do {
+            _ = try ProductTypeDefinition.parse(probe)
+            return nil
+        } catch {
+            return error.issues.first { $0.field == "slug" }.map { "slug: \($0.message)" }
+        }
     }
 
     private mutating func save(force: Bool) -> Effect<Message> {

@@ -365,6 +365,74 @@ struct SchemaEditorScreenTests {
         }
     }
 
+    @Test func theSlugChangesWithTheTypeAndTheLayoutFollowsRenamedFields() throws {
+        try ShellWorld.withDemo { world in
+            let store = try S.openEditor(world)
+            // A slug the Domain refuses is refused in the prompt, which stays open.
+            world.send(.character("s"), .control("u"))
+            world.type("Game Keys!")
+            world.send(.enter)
+            let refusal = try #require(world.shell.visibleNotices.last)
+            #expect(refusal.kind == .error && refusal.text.hasPrefix("slug: "), "\(refusal)")
+            #expect(S.editor(world)?.prompt != nil)
+            world.send(.control("u"))
+            world.type("game-keys")
+            world.send(.enter)
+            #expect(S.editor(world)?.newSlug == "game-keys" && S.editor(world)?.isDirty == true)
+            #expect(world.text.contains("(game → game-keys)"))
+
+            // release_date renamed, rating removed: the ui_config's section follows both.
+            world.send(.down, .down, .enter, .control("u"))
+            world.type("released")
+            world.send(.escape, .down, .character("x"))
+            #expect(S.editor(world)?.fields.map(\.name) == ["title", "platform", "released", "description", "region"])
+            world.send(.control("s"))
+            if world.shell.overlayName == "confirm" { world.send(.character("y")) }
+            let saved = try world.services.productTypes.show(store, slug: "game-keys")
+            #expect(saved.uiConfig == .object(["sections": .array([.object([
+                "title": .string("Game"), "fields": .array(["title", "platform", "released", "description"].map(JSONValue.string)),
+            ])])]))
+            #expect(throws: NotFoundError.self) { try world.services.productTypes.show(store, slug: "game") }
+            #expect(try world.services.products.list(store, ProductService.Filter(typeSlug: "game-keys")).products.count == 5)
+            let editor = try #require(S.editor(world))
+            #expect(editor.slug == "game-keys" && !editor.isDirty)
+            #expect(world.text.contains("(game-keys)"))
+
+            // A slug another type has: the save is refused with the Domain's message and nothing changes.
+            _ = try world.services.productTypes.create(store, try ProductTypeDefinition.parse(
+                .object(["slug": .string("bundle"), "name": .string("Bundle"), "schema": .object(["fields": .array([])])])))
+            world.send(.character("s"), .control("u"))
+            world.type("bundle")
+            world.send(.enter, .control("s"))
+            #expect(S.editor(world)?.failure?.contains("slug is already in use") == true)
+            #expect(S.editor(world)?.isDirty == true)
+            #expect(try world.services.productTypes.show(store, slug: "game-keys").version == saved.version)
+        }
+    }
+
+    @Test func theLayoutsFieldListsFollowRenamesAndDropRemovedFields() {
+        var fields = [SchemaEditorField(name: "title"), SchemaEditorField(name: "platform"), SchemaEditorField(name: "rating")]
+        for index in fields.indices { fields[index].originalName = fields[index].name }
+        fields[0].name = "headline"
+        fields.remove(at: 2)
+        fields.append(SchemaEditorField(name: "title"))   // a new field under the old name of another
+        let config: JSONValue = .object([
+            "sections": .array([
+                .object(["title": .string("Main"), "fields": .array(["title", "platform", "rating"].map(JSONValue.string))]),
+                .object(["title": .string("Other"), "fields": .array(["gone"].map(JSONValue.string)), "columns": .integer(2)]),
+            ]),
+            "fields": .array([.object(["name": .string("title")])]),   // not a list of names: kept as it is
+        ])
+        let followed = SchemaEditorUIConfig.following(config, fields: fields)
+        #expect(followed == .object([
+            "sections": .array([
+                .object(["title": .string("Main"), "fields": .array(["headline", "platform"].map(JSONValue.string))]),
+                .object(["title": .string("Other"), "fields": .array([]), "columns": .integer(2)]),
+            ]),
+            "fields": .array([.object(["name": .string("title")])]),
+        ]))
+    }
+
     @Test func strayLettersOnAChoiceOrInThePreviewNeverQuit() throws {
         try ShellWorld.withDemo { world in
             _ = try S.openEditor(world)
@@ -400,7 +468,7 @@ struct SchemaEditorScreenTests {
             for action in ["Save the schema", "Add a field (an option, on the options)", "Duplicate the field",
                            "Remove the field (the option, on the options)", "Move the field (or option) up", "Move the field (or option) down",
                            "Switch between the editor and the preview", "Show or hide the preview", "Import the schema from a JSON file",
-                           "Export the product type to a JSON file", "Rename the type", "Reload the type (discarding changes)", "Check the values typed into the preview"] {
+                           "Export the product type to a JSON file", "Rename the type", "Change the type's slug (how files, the CLI and products name it)", "Reload the type (discarding changes)", "Check the values typed into the preview"] {
                 #expect(names.contains(action), "\(action)")
             }
             // The palette's Ctrl-N works even while a property has the keys.
