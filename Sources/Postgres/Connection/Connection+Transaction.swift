@@ -1,3 +1,5 @@
+import Foundation
+
 /// How strictly a transaction is isolated from concurrent ones.
 public enum IsolationLevel: Sendable {
     case readCommitted, repeatableRead, serializable
@@ -15,7 +17,9 @@ extension Connection {
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     ///
     /// A serialization failure or deadlock re-runs the whole body once, so the body must have no effects
-    /// outside the database. Called inside an open transaction, the body runs in a savepoint instead.
+    /// outside the database. The re-run waits a few milliseconds first (a random 5–25 ms): started at
+    /// once, the victim of a deadlock can take its first lock back before the transaction that won has
+    /// taken it, and deadlock again. Called inside an open transaction, the body runs in a savepoint instead.
     /// If the body swallowed a statement error, the commit is refused and reported as an error, never
     /// silently rolled back.
     ///
@@ -47,6 +51,7 @@ extension Connection {
             } catch {
                 rollbackQuietly()
                 if let error = error as? PostgresError, error.isRetryable, attempt == 1 {
+                    usleep(UInt32.random(in: 5_000...25_000))
                     continue
                 }
                 throw error
