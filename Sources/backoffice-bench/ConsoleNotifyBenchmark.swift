@@ -7,7 +7,8 @@
 /// notification, hands it to the shell (which re-reads the figures under RLS) and renders the frame;
 /// the round's time runs from the commit's return to that frame, which must show the new count.
 /// Measured on demo-software (a store of ordinary size) and on demo-games, which the end-to-end set-up
-/// filled with 1,000,000 orders placed today, where counting today's orders dominates.
+/// filled with 1,000,000 orders placed today (50,000 awaiting payment): the target holds for both, since
+/// the figures come from the statistics and counters that triggers keep (migrations 0008 and 0009).
 import Console
 import Domain
 import Foundation
@@ -31,11 +32,11 @@ struct ConsoleNotifyBenchmark: BenchFigure {
             let median = sorted[sorted.count / 2]
             let p95 = sorted[min(sorted.count - 1, sorted.count * 95 / 100)]
             let passed = median < Self.targetMilliseconds
-            if slug == "demo-software" { verdicts.append(passed) }
+            verdicts.append(passed)
             parts.append("\(slug) median \(Benchmark.format(median, 1)) ms p95 \(Benchmark.format(p95, 1)) ms")
         }
         let line = Benchmark.pad(name) + "  commit to painted dashboard: " + parts.joined(separator: ";  ")
-            + "  target median < \(Int(Self.targetMilliseconds)) ms (ordinary store): \(verdict(verdicts.allSatisfy { $0 }))"
+            + "  target median < \(Int(Self.targetMilliseconds)) ms (both stores): \(verdict(verdicts.allSatisfy { $0 }))"
             + "  (\(Self.rounds) orders each by another client, NOTIFY on the console's LISTEN socket, figures re-read under RLS,"
             + " frame rendered headless; demo-games holds \(e2e.totalOrders) orders; \(settings.cpuSummary))"
         return FigureReport(line: line, roundLines: "")
