@@ -145,8 +145,8 @@ extension ConsoleShell {
         case .connecting: "○ connecting"
         case .lost: "✗ offline"
         }
-        if let filter = stack.last?.filter, !filter.isEmpty, overlayName != "filter" {
-            left.append("filter: " + filter)
+        if let top = stack.last, !top.filter.isEmpty, overlayName != "filter" {
+            left.append("filter: " + top.screen.filterSummary(top.filter))
         }
         var hints = ["? help", ": commands"]
         if session != nil { hints.append("^T store") }

@@ -18,6 +18,10 @@ public protocol Screen: Sendable {
     /// Whether `/` opens the filter line for this screen (its text then arrives as `.filter`).
     var isFilterable: Bool { get }
 
+    /// How the status bar shows the applied filter text (the text itself unless it is a secret, such as
+    /// a license key sought by its value).
+    func filterSummary(_ text: String) -> String
+
     /// Reacts to one event. Return `.ignored` for a key the screen does not use, so the shell can
     /// apply the global keys (Esc back, `q` quit, `:` palette, `?` help, `/` filter).
     mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message>
@@ -29,6 +33,7 @@ public protocol Screen: Sendable {
 extension Screen {
     public var isDirty: Bool { false }
     public var isFilterable: Bool { false }
+    public func filterSummary(_ text: String) -> String { text }
 }
 
 /// What a screen reacts to.

@@ -15,11 +15,10 @@ extension LicenseKeyService {
                  WHERE tenant_id = \(tx.context.tenantID) AND variant_id = \(variant.id) AND id = \(keyID)
                 """)
             guard let row = rows.first else { throw NotFoundError("no key \(keyID.uuidString.lowercased()) in the pool of '\(sku)'") }
-            let plaintext = try box.open(try row.decode("ciphertext", as: Data.self), keyID: try row.decode("key_id"), context: sealContext)
-            let id = keyID.uuidString.lowercased()
+            let entry = try entry(row, context: sealContext, reveal: true)
             try AuditLog.record(tx, action: "license_keys.revealed", entityType: "variant", entityID: variant.id.uuidString.lowercased(),
-                                after: .object(["sku": .string(sku), "keys": .array([.string(id)])]))
-            return KeyEntry(id: id, status: try row.decode("status"), key: plaintext, revealed: true, createdAt: try row.decode("created_at"))
+                                after: .object(["sku": .string(sku), "keys": .array([.string(entry.id)])]))
+            return entry
         }
     }
 }

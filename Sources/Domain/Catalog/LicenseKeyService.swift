@@ -34,13 +34,16 @@ public struct LicenseKeyService: Sendable {
     }
 
     /// One key as staff see it: redacted unless revealed.
-    public struct KeyEntry: Sendable, Encodable {
+    public struct KeyEntry: Sendable, Equatable, Encodable {
         public var id: String
         public var status: String
         public var key: String
         public var revealed: Bool
         public var createdAt: Date
     }
+
+    /// A key's statuses, in the order a key moves through them (`license_keys.status`).
+    public static let statuses = ["available", "reserved", "delivered", "revoked"]
 
     public static let maximumKeyLength = 1000
     public static let maximumKeysPerImport = 1_000_000
@@ -154,7 +157,7 @@ public struct LicenseKeyService: Sendable {
         if reveal { try context.require(.keysReveal) }
         var validator = FieldValidator()
         if limit < 1 || limit > 1000 { validator.fail("limit", "range", "limit must be between 1 and 1000 (got \(limit))") }
-        if let status { validator.oneOf("status", status, ["available", "reserved", "delivered", "revoked"]) }
+        if let status { validator.oneOf("status", status, LicenseKeyService.statuses) }
         try validator.check()
         let sealContext = SealContext.licenseKey(tenantID: context.tenantID)
         return try catalog.database.withTenant(context) { tx in
@@ -165,20 +168,22 @@ public struct LicenseKeyService: Sendable {
                  WHERE tenant_id = \(tx.context.tenantID) AND variant_id = \(variant.id)\(filter)
                  ORDER BY created_at, id LIMIT \(limit)
                 """)
-            var entries: [KeyEntry] = []
-            for row in rows {
-                let plaintext = try box.open(try row.decode("ciphertext", as: Data.self), keyID: try row.decode("key_id"), context: sealContext)
-                let id: UUID = try row.decode("id")
-                entries.append(KeyEntry(id: id.uuidString.lowercased(), status: try row.decode("status"),
-                                        key: reveal ? plaintext : SecretBox.redacted(plaintext), revealed: reveal,
-                                        createdAt: try row.decode("created_at")))
-            }
+            let entries = try rows.map { try entry($0, context: sealContext, reveal: reveal) }
             if reveal && !entries.isEmpty {
                 try AuditLog.record(tx, action: "license_keys.revealed", entityType: "variant", entityID: variant.id.uuidString.lowercased(),
                                     after: .object(["sku": .string(sku), "keys": .array(entries.map { .string($0.id) })]))
             }
             return entries
         }
+    }
+
+    /// One `license_keys` row (`id`, `status`, `ciphertext`, `key_id`, `created_at`) as staff see it:
+    /// opened, and redacted (`SecretBox.redacted`) unless `reveal`. Every listing masks keys here.
+    func entry(_ row: Row, context: SealContext, reveal: Bool) throws -> KeyEntry {
+        let plaintext = try box.open(try row.decode("ciphertext", as: Data.self), keyID: try row.decode("key_id"), context: context)
+        let id: UUID = try row.decode("id")
+        return KeyEntry(id: id.uuidString.lowercased(), status: try row.decode("status"),
+                        key: reveal ? plaintext : SecretBox.redacted(plaintext), revealed: reveal, createdAt: try row.decode("created_at"))
     }
 
     static func counts(_ tx: TenantTransaction, variantID: UUID) throws -> KeyCounts {

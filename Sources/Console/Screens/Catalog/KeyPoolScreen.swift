@@ -2,9 +2,13 @@ import Domain
 import Foundation
 
 /// A variant's license-key pool: counts by status, the keys (masked by the Domain: only the last
-/// characters show), importing keys from a file path with a progress bar and a report of duplicates,
-/// and revealing one key at a time — the Domain checks `keys.reveal` and audits every reveal — hidden
-/// again after `revealSeconds`.
+/// characters show) in a table that pages through `KeyBrowsing` both ways, oldest first, so any key of a
+/// pool of 100,000 can be reached (End jumps to the newest without reading the rest), importing keys from
+/// a file path with a progress bar and a report of duplicates, and revealing one key at a time — the
+/// Domain checks `keys.reveal` and audits every reveal — hidden again after `revealSeconds`. `s` cycles
+/// the status filter; `/` takes a key's exact text (pasted) and narrows the table to that key, found by
+/// its keyed hash. Changes announced live (and the end of an import) re-read the counts and the rows on
+/// screen, keeping the selection.
 ///
 /// An import reads and parses the file off the input loop, drops keys repeated in the file (reported by
 /// line), then sends the rest in chunks of `chunkSize`, one transaction each, so the bar moves and a
@@ -37,20 +41,12 @@ public struct KeyPoolScreen: Screen {
         public var isFinished = false
     }
 
-    public struct Loaded: Sendable, Equatable {
-        public var counts: LicenseKeyService.KeyCounts
-        public var keys: [KeyRow]
-
-        public struct KeyRow: Sendable, Equatable {
-            public var id: String
-            public var status: String
-            public var masked: String
-            public var createdAt: Date
-        }
-    }
-
     public enum Message: Sendable {
-        case loaded(Result<Loaded, ConsoleFailure>)
+        case counted(Result<LicenseKeyService.KeyCounts, ConsoleFailure>)
+        /// The answer to a table request.
+        case page(TablePageRequest, Result<TablePage, ConsoleFailure>)
+        /// The answer to a live refresh of the rows on screen, read under the filters of `generation`.
+        case refreshed(generation: Int, Result<TablePage, ConsoleFailure>)
         case planned(Result<ImportPlan, ConsoleFailure>)
         /// One chunk sent: how many keys it held, and what the service reported.
         case chunkDone(sent: Int, Result<LicenseKeyService.ImportReport, ConsoleFailure>)
@@ -64,21 +60,28 @@ public struct KeyPoolScreen: Screen {
     public var chunkSize = 500
     /// How long a revealed key stays on screen.
     public var revealSeconds: Double = 8
-    /// The most keys listed (oldest first).
-    public static let listLimit = 500
 
     public private(set) var counts: LicenseKeyService.KeyCounts?
-    public private(set) var keys: [Loaded.KeyRow] = []
-    public private(set) var cursor = ListCursor()
+    /// The keys, a window of pages at a time (rows are keys by id; cells: masked key, status, added).
+    public private(set) var table = TableView(columns: KeyRows.columns, pageSize: 100, maxPages: 3)
+    /// The status filter `s` cycles through (one of `LicenseKeyService.statuses`).
+    public private(set) var status: String?
+    /// The `/` line's text: a key's exact value to find.
+    public private(set) var value = ""
     /// Keys revealed right now, by id (cleared by `.hide`).
     public private(set) var revealed: [String: String] = [:]
     /// The path line, while it is open.
     public private(set) var pathInput: TextInput?
     public private(set) var plan: ImportPlan?
     public private(set) var progress: ImportProgress?
+    /// Why the counts could not be read.
     public private(set) var failure: String?
-    private var loading = false
-    private var loadAgain = false
+    /// Why the last page could not be read.
+    public private(set) var pageFailure: String?
+    private var counting = false
+    private var countAgain = false
+    /// Counts the filter changes: a refresh read under older filters is dropped.
+    private var generation = 0
 
     public init(store: TenantContext, sku: String) {
         self.store = store
@@ -86,8 +89,21 @@ public struct KeyPoolScreen: Screen {
     }
 
     public var title: String { "Keys \(sku)" }
+    public var isFilterable: Bool { true }
+
+    /// The key sought shows masked in the status bar, as the keys do.
+    public func filterSummary(_ text: String) -> String {
+        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return "key " + SecretBox.redacted(value)
+    }
 
     public var isImporting: Bool { progress.map { !$0.isFinished } ?? false }
+
+    /// The query's filter as the screen's state makes it.
+    public var filter: KeyBrowsing.Filter {
+        let value = self.value.trimmingCharacters(in: .whitespacesAndNewlines)
+        return KeyBrowsing.Filter(status: status, value: value.isEmpty ? nil : value)
+    }
 
     public var bindings: [KeyBinding] {
         if pathInput != nil {
@@ -96,10 +112,18 @@ public struct KeyPoolScreen: Screen {
                 KeyBinding(.escape, "Cancel the import"),
             ]
         }
-        var bindings = [KeyBinding([.up, .down, .character("k"), .character("j")], "Move", inPalette: false)]
+        var bindings = [
+            KeyBinding([.up, .down, .character("k"), .character("j")], "Move", inPalette: false),
+            KeyBinding([.pageUp, .pageDown], "Page up / down", inPalette: false),
+            KeyBinding([.home, .character("g")], "Oldest key"),
+            KeyBinding([.end, .character("G")], "Newest key"),
+        ]
         if store.can(.productsWrite) { bindings.append(KeyBinding(.character("i"), "Import keys from a file")) }
         bindings += [
             KeyBinding(.character("v"), "Reveal the selected key for a few seconds (audited)"),
+            KeyBinding(.character("s"), "Cycle the status filter"),
+            // The palette offers the shell's filter line for it.
+            KeyBinding(.character("/"), "Find a key by its exact value (paste it)", inPalette: false),
             KeyBinding(.character("r"), "Reload"),
         ]
         return bindings
@@ -108,17 +132,18 @@ public struct KeyPoolScreen: Screen {
     // MARK: Update
 
     public mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message> {
-        cursor.layout(visibleRows: max(1, listHeight(context.contentSize.height)))
+        table.layout(height: tableHeight(context.contentSize.height))
         pathInput?.layout(width: max(1, context.contentSize.width - 8))
         switch event {
         case .appeared:
-            return load()
-        case .filter:
-            return .none
+            return .batch([count(), table.hasLoaded ? refresh() : run(table.reload())])
+        case .filter(let text):
+            value = text
+            return reload()
         case .changes(let changes):
             guard changes.isEmpty || changes.contains(where: { ["license", "variant", "order", "delivery"].contains($0.entity) })
             else { return .none }
-            return isImporting ? .none : load()
+            return isImporting ? .none : .batch([count(), refresh()])
         case .key(let key):
             return handle(key)
         case .message(let message):
@@ -149,42 +174,69 @@ public struct KeyPoolScreen: Screen {
             pathInput = TextInput(placeholder: "/path/to/keys.txt", isFocused: true)
             return .none
         case .character("v"):
-            guard keys.indices.contains(cursor.selected) else { return .none }
-            let id = keys[cursor.selected].id
-            guard let uuid = UUID(uuidString: id) else { return .none }
+            guard let id = table.selectedID, let uuid = UUID(uuidString: id) else { return .none }
             let store = self.store
             let sku = self.sku
             return .task({ services in try services.licenseKeys().reveal(store, sku: sku, keyID: uuid) }, then: Message.revealed)
+        case .character("s"):
+            let all: [String?] = [nil] + LicenseKeyService.statuses.map(Optional.some)
+            status = all[((all.firstIndex(of: status) ?? 0) + 1) % all.count]
+            return reload()
         case .character("r"):
-            return load()
+            return .batch([count(), reload()])
         case .escape where progress?.isFinished == true:
             // The report is dismissed first; the next Esc leaves.
             progress = nil
             return .none
         default:
-            return cursor.handle(key) ? .none : .ignored
+            switch table.handle(key) {
+            case nil: return .ignored
+            case .handled, .open: return .none
+            case .request(let request): return run(request)
+            }
         }
     }
 
     private mutating func receive(_ message: Message) -> Effect<Message> {
         switch message {
-        case .loaded(.success(let loaded)):
-            loading = false
+        case .counted(.success(let counts)):
+            counting = false
             failure = nil
-            let selectedID = keys.indices.contains(cursor.selected) ? keys[cursor.selected].id : nil
-            counts = loaded.counts
-            keys = loaded.keys
-            cursor.setCount(keys.count, selecting: selectedID.flatMap { id in keys.firstIndex { $0.id == id } })
-            revealed = revealed.filter { id, _ in keys.contains { $0.id == id } }
-            if loadAgain {
-                loadAgain = false
-                return load()
+            self.counts = counts
+            updateTotal()
+            if countAgain {
+                countAgain = false
+                return count()
             }
             return .none
-        case .loaded(.failure(let failure)):
-            loading = false
+        case .counted(.failure(let failure)):
+            counting = false
+            countAgain = false
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             self.failure = failure.message
+            return .notify(.error(failure.message))
+        case .page(let request, .success(let page)):
+            pageFailure = nil
+            return run(table.receive(page, for: request))
+        case .page(let request, .failure(let failure)):
+            if failure.statusCode == 401 { return .sessionEnded(failure) }
+            pageFailure = failure.message
+            return .batch([run(table.requestFailed(request)), .notify(.error(failure.message))])
+        case .refreshed(let generation, .success(let page)):
+            guard generation == self.generation else {
+                // Read under filters changed since: the reload that changed them brings the rows.
+                table.refreshFailed()
+                return .none
+            }
+            pageFailure = nil
+            switch table.receiveRefresh(page) {
+            case .refresh(let request)?: return refreshing(request)
+            case .page(let request)?: return run(request)
+            case nil: return .none
+            }
+        case .refreshed(_, .failure(let failure)):
+            table.refreshFailed()
+            if failure.statusCode == 401 { return .sessionEnded(failure) }
             return .notify(.error(failure.message))
         case .planned(.success(let plan)):
             var progress = ImportProgress(path: plan.path, total: plan.keys.count)
@@ -206,6 +258,7 @@ public struct KeyPoolScreen: Screen {
             progress.imported += report.imported
             progress.sent += sent
             counts = report.counts
+            updateTotal()
             self.progress = progress
             return nextChunk()
         case .chunkDone(_, .failure(let failure)):
@@ -215,7 +268,7 @@ public struct KeyPoolScreen: Screen {
             progress.isFinished = true
             self.progress = progress
             plan = nil
-            return .batch([.notify(.error("import stopped after \(progress.imported) keys: \(failure.message)")), load()])
+            return .batch([.notify(.error("import stopped after \(progress.imported) keys: \(failure.message)")), count(), refreshAfterImport()])
         case .revealed(.success(let entry)):
             revealed[entry.id] = entry.key
             let id = entry.id
@@ -236,20 +289,72 @@ public struct KeyPoolScreen: Screen {
 
     // MARK: Work
 
-    private mutating func load() -> Effect<Message> {
-        if loading {
-            loadAgain = true
+    /// Re-reads the counts by status, one read at a time (another asked for meanwhile runs after it).
+    private mutating func count() -> Effect<Message> {
+        if counting {
+            countAgain = true
             return .none
         }
-        loading = true
+        counting = true
         let store = self.store
         let sku = self.sku
+        return .task({ services in try services.licenseKeys().count(store, sku: sku) }, then: Message.counted)
+    }
+
+    /// The position indicator's total: the keys the filter matches, when the counts tell (not for a value).
+    private mutating func updateTotal() {
+        guard let counts, filter.value == nil else {
+            table.totalCount = nil
+            return
+        }
+        switch status {
+        case nil: table.totalCount = counts.total
+        case "available": table.totalCount = counts.available
+        case "reserved": table.totalCount = counts.reserved
+        case "delivered": table.totalCount = counts.delivered
+        default: table.totalCount = counts.revoked
+        }
+    }
+
+    /// The filters changed (or `r`): the table starts again from the oldest key.
+    private mutating func reload() -> Effect<Message> {
+        generation += 1
+        updateTotal()
+        return run(table.reload())
+    }
+
+    /// Runs a table request off the input loop.
+    private func run(_ request: TablePageRequest?) -> Effect<Message> {
+        guard let request else { return .none }
+        return fetch(request, then: { Message.page(request, $0) })
+    }
+
+    /// Re-reads the rows on screen (`TableView.startRefresh`: one at a time).
+    private mutating func refresh() -> Effect<Message> {
+        guard let request = table.startRefresh() else { return .none }
+        return refreshing(request)
+    }
+
+    private func refreshing(_ request: TablePageRequest) -> Effect<Message> {
+        let generation = self.generation
+        return fetch(request, then: { Message.refreshed(generation: generation, $0) })
+    }
+
+    /// After an import the rows on screen are read again; a table that never loaded starts over.
+    private mutating func refreshAfterImport() -> Effect<Message> {
+        table.hasLoaded ? refresh() : run(table.reload())
+    }
+
+    /// The page for `request` under the current filters, answered as `wrap` says.
+    private func fetch(_ request: TablePageRequest, then wrap: @escaping @Sendable (Result<TablePage, ConsoleFailure>) -> Message)
+        -> Effect<Message> {
+        let store = self.store
+        let sku = self.sku
+        let filter = self.filter
         return .task({ services in
-            let service = try services.licenseKeys()
-            let counts = try service.count(store, sku: sku)
-            let keys = try service.list(store, sku: sku, limit: KeyPoolScreen.listLimit)
-            return Loaded(counts: counts, keys: keys.map { Loaded.KeyRow(id: $0.id, status: $0.status, masked: $0.key, createdAt: $0.createdAt) })
-        }, then: Message.loaded)
+            KeyRows.page(try KeyBrowsing(service: services.licenseKeys())
+                .page(store, sku: sku, filter: filter, at: try KeyRows.position(request), limit: request.limit))
+        }, then: wrap)
     }
 
     /// Reads and parses the file off the input loop; keys repeated in the file are set aside here.
@@ -291,7 +396,7 @@ public struct KeyPoolScreen: Screen {
             let duplicates = progress.duplicateLinesInFile.count + progress.alreadyInPool.count
             return .batch([.notify(.success("imported \(progress.imported) key\(progress.imported == 1 ? "" : "s") into \(sku)"
                                             + (duplicates > 0 ? ", \(duplicates) duplicate\(duplicates == 1 ? "" : "s") skipped" : ""))),
-                           load()])
+                           count(), refreshAfterImport()])
         }
         let chunk = plan.keys[progress.sent..<min(plan.keys.count, progress.sent + max(1, chunkSize))]
         // A CSV with a `key` header and every key quoted: whatever a key holds, it reads back as itself.
@@ -305,16 +410,22 @@ public struct KeyPoolScreen: Screen {
 
     // MARK: View
 
-    /// Rows for the list: the screen less the heading, counts, column titles, the report and the path line.
-    private func listHeight(_ height: Int) -> Int {
-        height - 4 - reportLines.count - (pathInput == nil ? 0 : 1)
+    /// Whether the import's progress bar shows (an import under way, its file read).
+    private var showsBar: Bool {
+        progress.map { !$0.isFinished && $0.total > 0 } ?? false
     }
 
-    /// The import's progress or report, as lines.
+    /// The rows of a screen `height` rows high left for the table: all but the heading, the counts, the
+    /// bar or the report, and the path line.
+    private func tableHeight(_ height: Int) -> Int {
+        max(0, height - 2 - (showsBar ? 1 : 0) - reportLines.count - (pathInput == nil ? 0 : 1))
+    }
+
+    /// The import's state while its file is read, or its report, as lines (the bar shows the rest).
     private var reportLines: [(text: String, role: ThemeRole)] {
         guard let progress else { return [] }
         if !progress.isFinished {
-            return [(progress.total == 0 ? "Reading \(progress.path)…" : "Importing from \(progress.path)…", .info)]
+            return progress.total == 0 ? [("Reading \(progress.path)…", .info)] : []
         }
         var lines: [(String, ThemeRole)] = [("Imported \(progress.imported) of \(progress.total + progress.duplicateLinesInFile.count) keys from \(progress.path)"
                                               + (progress.emptyLines > 0 ? " (\(progress.emptyLines) empty lines skipped)" : ""), .success)]
@@ -337,6 +448,16 @@ public struct KeyPoolScreen: Screen {
         return "\(sorted.count) (line\(sorted.count == 1 ? "" : "s") \(shown)\(more))"
     }
 
+    /// What an empty table says: why nothing matches, or how to fill the pool.
+    private var emptyText: String {
+        if let pageFailure { return pageFailure }
+        if filter.value != nil {
+            return "no \(status.map { $0 + " " } ?? "")key with that value in this pool"
+        }
+        if let status { return "no \(status) keys" }
+        return "no keys yet" + (store.can(.productsWrite) ? ": i imports a file" : "")
+    }
+
     public func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext) {
         let theme = context.theme
         let width = max(1, rect.width - 2)
@@ -346,47 +467,55 @@ public struct KeyPoolScreen: Screen {
             canvas.put(DisplayWidth.truncate(TerminalText.sanitized(text), to: width), x: rect.x + 1, y: y, style: theme.style(role), maxWidth: width)
             y += 1
         }
-        line("Key pool of \(sku)", .title)
+        var heading = "Key pool of \(sku)"
+        if let status { heading += " · " + status }
+        // The value sought shows masked, as the keys do.
+        if let value = filter.value { heading += " · key " + SecretBox.redacted(value) }
+        line(heading, .title)
         if let counts {
             line("\(counts.available) available · \(counts.reserved) reserved · \(counts.delivered) delivered · \(counts.revoked) revoked · \(counts.total) in all",
                  .normal)
         } else {
             line(failure ?? "Loading…", failure == nil ? .muted : .error)
         }
-        if let progress, !progress.isFinished, progress.total > 0 {
+        if let progress, showsBar, y < rect.maxY {
             drawBar(progress, into: &canvas, x: rect.x + 1, y: y, width: width, theme: theme)
             y += 1
         }
-        for (text, role) in reportLines where !(role == .info && progress?.total ?? 0 > 0) { line(text, role) }
+        for (text, role) in reportLines { line(text, role) }
         // The keys.
-        let keyWidth = min(44, max(12, width / 2))
-        let header = DisplayWidth.pad("Key", to: keyWidth) + " " + DisplayWidth.pad("Status", to: 10) + " Added"
-        if y < rect.maxY {
-            canvas.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: theme.style(.tableHeader))
-            canvas.put(DisplayWidth.truncate(header, to: width), x: rect.x + 1, y: y, style: theme.style(.tableHeader), maxWidth: width)
-            y += 1
-        }
         let bottom = rect.maxY - (pathInput == nil ? 0 : 1)
-        var cursor = self.cursor
-        cursor.layout(visibleRows: max(1, bottom - y))
-        if keys.isEmpty, y < bottom, counts != nil {
-            line("no keys yet" + (store.can(.productsWrite) ? ": i imports a file" : ""), .muted)
-        }
-        for index in cursor.visibleRange where y < bottom {
-            let key = keys[index]
-            let shown = revealed[key.id]
-            let text = DisplayWidth.pad(DisplayWidth.truncate(TerminalText.sanitized(shown ?? key.masked), to: keyWidth), to: keyWidth)
-                + " " + DisplayWidth.pad(key.status, to: 10) + " " + KeyPoolScreen.addedFormat.string(from: key.createdAt)
-            let style = theme.style(index == cursor.selected ? .selection : shown != nil ? .warning : .normal)
-            canvas.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: style)
-            canvas.put(DisplayWidth.truncate(text, to: width), x: rect.x + 1, y: y, style: style, maxWidth: width)
-            y += 1
+        let body = Rect(x: rect.x, y: y, width: rect.width, height: max(0, bottom - y))
+        var table = self.table
+        table.layout(height: body.height)
+        table.render(into: &canvas, at: body, theme: theme, focused: pathInput == nil)
+        drawRevealed(table, into: &canvas, at: body, theme: theme, focused: pathInput == nil)
+        if table.rows.isEmpty && !table.isLoading && (table.hasLoaded || pageFailure != nil) && body.height > 1 {
+            // In place of the table's own "No rows".
+            let row = Rect(x: body.x, y: body.y + 1, width: body.width, height: 1)
+            canvas.fill(row, style: theme.style(.normal))
+            canvas.put(DisplayWidth.truncate(TerminalText.sanitized(emptyText), to: width), x: row.x + 1, y: row.y,
+                       style: theme.style(pageFailure == nil ? .muted : .error), maxWidth: width)
         }
         if let pathInput {
             let label = "File: "
             canvas.put(label, x: rect.x + 1, y: rect.maxY - 1, style: theme.style(.accent), maxWidth: label.count)
             pathInput.render(into: &canvas, at: Rect(x: rect.x + 1 + label.count, y: rect.maxY - 1, width: max(1, width - label.count), height: 1),
                              theme: theme)
+        }
+    }
+
+    /// Draws each revealed key in full over its masked cell (the table holds only the masked text), in
+    /// `warning` so it stands out, or in the selection's style on the selected row.
+    private func drawRevealed(_ table: TableView, into canvas: inout some Canvas, at body: Rect, theme: Theme, focused: Bool) {
+        guard !revealed.isEmpty, body.height > 1 else { return }
+        let keyWidth = table.columnWidths(totalWidth: body.width)[0]
+        guard keyWidth > 0 else { return }
+        for (offset, index) in table.visibleRange(height: TableView.bodyHeight(forHeight: body.height)).enumerated() {
+            guard let key = revealed[table.rows[index].id] else { continue }
+            let style = theme.style(index != table.selectedIndex ? .warning : focused ? .selection : .selectionInactive)
+            let text = DisplayWidth.pad(DisplayWidth.truncate(TerminalText.sanitized(key), to: keyWidth), to: keyWidth)
+            canvas.put(text, x: body.x, y: body.y + 1 + offset, style: style, maxWidth: keyWidth)
         }
     }
 
