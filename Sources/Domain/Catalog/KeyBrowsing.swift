@@ -18,19 +18,8 @@ public struct KeyBrowsing: Sendable {
     /// the products table's, carried by the console as an opaque string).
     public typealias Cursor = ProductBrowsing.Cursor
 
-    /// Where a page starts, in display order (oldest first).
-    public enum Position: Sendable, Equatable {
-        /// The oldest keys.
-        case first
-        /// The newest keys.
-        case last
-        /// The keys newer than the cursor key.
-        case after(Cursor)
-        /// The keys older than the cursor key (returned oldest first).
-        case before(Cursor)
-        /// The cursor key (if it still exists) and the keys newer than it.
-        case from(Cursor)
-    }
+    /// Where a page starts, in display order (oldest first): `.after` a key are the newer ones.
+    public typealias Position = KeysetPosition<Cursor>
 
     /// What the pages are narrowed to; everything optional.
     public struct Filter: Sendable, Equatable {

@@ -30,17 +30,8 @@ public struct ProductBrowsing: Sendable {
         }
     }
 
-    /// Where a page starts, relative to a cursor row.
-    public enum Position: Sendable, Equatable {
-        case first
-        case last
-        /// The rows older than the cursor row.
-        case after(Cursor)
-        /// The rows newer than the cursor row (returned newest first).
-        case before(Cursor)
-        /// The cursor row (if it still exists) and the rows older than it.
-        case from(Cursor)
-    }
+    /// Where a page starts, in display order (newest first): `.after` a row are the older ones.
+    public typealias Position = KeysetPosition<Cursor>
 
     /// What the pages are narrowed to; everything optional.
     public struct Filter: Sendable, Equatable {

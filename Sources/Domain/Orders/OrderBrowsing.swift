@@ -6,17 +6,9 @@ import Postgres
 /// Every page is one index-bounded keyset query on `(tenant_id[, status], created_at DESC, id DESC)`,
 /// so the last page of a million orders costs what the first does.
 public struct OrderBrowsing: Sendable {
-    /// Where a page starts, relative to a cursor row (an order id).
-    public enum Position: Sendable, Equatable {
-        case first
-        case last
-        /// The rows older than the cursor row.
-        case after(UUID)
-        /// The rows newer than the cursor row (returned newest first).
-        case before(UUID)
-        /// The cursor row and the rows older than it.
-        case from(UUID)
-    }
+    /// Where a page starts, in display order (newest first), relative to a cursor row (an order id):
+    /// `.after` a row are the older ones.
+    public typealias Position = KeysetPosition<UUID>
 
     /// A page in display order (newest first) and whether rows exist on either side of it.
     public struct Page: Sendable, Equatable {

@@ -18,17 +18,7 @@ enum KeyRows {
     }
 
     static func position(_ request: TablePageRequest) throws -> KeyBrowsing.Position {
-        func cursor(_ text: String) throws -> KeyBrowsing.Cursor {
-            guard let cursor = KeyBrowsing.Cursor(text) else { throw ConsoleFailure(statusCode: 400, message: "bad cursor \(text)") }
-            return cursor
-        }
-        switch request {
-        case .first: return .first
-        case .last: return .last
-        case .after(let text, _, _): return .after(try cursor(text))
-        case .before(let text, _, _): return .before(try cursor(text))
-        case .from(let text, _, _): return .from(try cursor(text))
-        }
+        try request.keysetPosition(KeyBrowsing.Cursor.init)
     }
 
     static func page(_ page: KeyBrowsing.Page) -> TablePage {

@@ -32,17 +32,7 @@ enum ProductRows {
     }()
 
     static func position(_ request: TablePageRequest) throws -> ProductBrowsing.Position {
-        func cursor(_ text: String) throws -> ProductBrowsing.Cursor {
-            guard let cursor = ProductBrowsing.Cursor(text) else { throw ConsoleFailure(statusCode: 400, message: "bad cursor \(text)") }
-            return cursor
-        }
-        switch request {
-        case .first: return .first
-        case .last: return .last
-        case .after(let text, _, _): return .after(try cursor(text))
-        case .before(let text, _, _): return .before(try cursor(text))
-        case .from(let text, _, _): return .from(try cursor(text))
-        }
+        try request.keysetPosition(ProductBrowsing.Cursor.init)
     }
 
     static func page(_ page: ProductBrowsing.Page) -> TablePage {

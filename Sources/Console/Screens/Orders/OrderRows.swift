@@ -42,17 +42,7 @@ enum OrderRows {
     }()
 
     static func position(_ request: TablePageRequest) throws -> OrderBrowsing.Position {
-        func id(_ cursor: String) throws -> UUID {
-            guard let id = UUID(uuidString: cursor) else { throw ConsoleFailure(statusCode: 400, message: "bad cursor \(cursor)") }
-            return id
-        }
-        switch request {
-        case .first: return .first
-        case .last: return .last
-        case .after(let cursor, _, _): return .after(try id(cursor))
-        case .before(let cursor, _, _): return .before(try id(cursor))
-        case .from(let cursor, _, _): return .from(try id(cursor))
-        }
+        try request.keysetPosition { UUID(uuidString: $0) }
     }
 
     static func page(_ page: OrderBrowsing.Page) -> TablePage {
