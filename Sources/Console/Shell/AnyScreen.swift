@@ -12,7 +12,7 @@ public struct AnyScreen: Sendable {
     public var bindings: [KeyBinding] { box.bindings }
     public var isDirty: Bool { box.isDirty }
     public var isFilterable: Bool { box.isFilterable }
-    public func filterSummary(_ text: String) -> String { box.filterSummary(text) }
+    public var filterIsSecret: Bool { box.filterIsSecret }
 
     /// The wrapped screen, for tests that inspect a screen's state.
     public func unwrap<S: Screen>(as type: S.Type) -> S? {
@@ -33,7 +33,7 @@ private protocol ErasedScreen: Sendable {
     var bindings: [KeyBinding] { get }
     var isDirty: Bool { get }
     var isFilterable: Bool { get }
-    func filterSummary(_ text: String) -> String
+    var filterIsSecret: Bool { get }
     mutating func update(_ event: ScreenEvent<any Sendable>, context: ScreenContext) -> Effect<any Sendable>
     func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext)
 }
@@ -45,7 +45,7 @@ private struct ScreenBox<S: Screen>: ErasedScreen {
     var bindings: [KeyBinding] { screen.bindings }
     var isDirty: Bool { screen.isDirty }
     var isFilterable: Bool { screen.isFilterable }
-    func filterSummary(_ text: String) -> String { screen.filterSummary(text) }
+    var filterIsSecret: Bool { screen.filterIsSecret }
 
     mutating func update(_ event: ScreenEvent<any Sendable>, context: ScreenContext) -> Effect<any Sendable> {
         let typed: ScreenEvent<S.Message>

@@ -1,3 +1,6 @@
+import Domain
+import Foundation
+
 /// Drawing the frame: breadcrumbs on top, the connection banner, the screen, notices, the filter line,
 /// the status bar, and the open overlay above everything.
 extension ConsoleShell {
@@ -146,7 +149,8 @@ extension ConsoleShell {
         case .lost: "✗ offline"
         }
         if let top = stack.last, !top.filter.isEmpty, overlayName != "filter" {
-            left.append("filter: " + top.screen.filterSummary(top.filter))
+            let shown = top.screen.filterIsSecret ? SecretBox.redacted(top.filter.trimmingCharacters(in: .whitespacesAndNewlines)) : top.filter
+            left.append("filter: " + shown)
         }
         var hints = ["? help", ": commands"]
         if session != nil { hints.append("^T store") }

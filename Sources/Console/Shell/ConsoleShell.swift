@@ -202,7 +202,8 @@ public struct ConsoleShell: Program {
             guard let top = stack.last, top.screen.isFilterable else {
                 return notify(.info("this screen has no filter"))
             }
-            overlay = .filter(TextInput(text: top.filter, placeholder: "filter", isFocused: true), screenID: top.id)
+            overlay = .filter(TextInput(text: top.filter, placeholder: "filter", masked: top.screen.filterIsSecret, isFocused: true),
+                              screenID: top.id)
         case .back:
             guard stack.count > 1, let top = stack.last else { return nil }
             if top.screen.isDirty {

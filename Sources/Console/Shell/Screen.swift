@@ -18,9 +18,9 @@ public protocol Screen: Sendable {
     /// Whether `/` opens the filter line for this screen (its text then arrives as `.filter`).
     var isFilterable: Bool { get }
 
-    /// How the status bar shows the applied filter text (the text itself unless it is a secret, such as
-    /// a license key sought by its value).
-    func filterSummary(_ text: String) -> String
+    /// Whether the filter text is a secret (a license key sought by its value): the filter line then
+    /// masks it, also when reopened, and the status bar shows it redacted.
+    var filterIsSecret: Bool { get }
 
     /// Reacts to one event. Return `.ignored` for a key the screen does not use, so the shell can
     /// apply the global keys (Esc back, `q` quit, `:` palette, `?` help, `/` filter).
@@ -33,7 +33,7 @@ public protocol Screen: Sendable {
 extension Screen {
     public var isDirty: Bool { false }
     public var isFilterable: Bool { false }
-    public func filterSummary(_ text: String) -> String { text }
+    public var filterIsSecret: Bool { false }
 }
 
 /// What a screen reacts to.

@@ -10,7 +10,8 @@ import Postgres
 public struct AuditLogScreen: Screen {
     public enum Message: Sendable {
         case page(TablePageRequest, Result<AuditBrowsing.Page, ConsoleFailure>)
-        case refreshed(Result<AuditBrowsing.Page, ConsoleFailure>)
+        /// A live refresh's answer, read for the table's window of `epoch`.
+        case refreshed(epoch: Int, Result<AuditBrowsing.Page, ConsoleFailure>)
         case choices(Result<AuditFilterChoices, ConsoleFailure>)
     }
 
@@ -57,7 +58,8 @@ public struct AuditLogScreen: Screen {
         table.layout(height: context.contentSize.height - 1)
         switch event {
         case .appeared:
-            return table.hasLoaded ? .none : .batch([run(table.reload()), loadChoices()])
+            // Back from an entry: what was written meanwhile shows too.
+            return table.hasLoaded ? refresh() : .batch([run(table.reload()), loadChoices()])
         case .filter:
             return .none
         case .changes:
@@ -108,17 +110,19 @@ public struct AuditLogScreen: Screen {
             let next = table.receive(AuditRows.page(page), for: request)
             remember(page.entries)
             return run(next)
-        case .message(.refreshed(.success(let page))):
+        case .message(.refreshed(let epoch, .success(let page))):
+            // Read for a window reset since (a filter changed): the reload brings the rows.
+            guard epoch == table.epoch else { return .none }
             // The table takes the rows first: `remember` keeps the entries of the rows it shows.
-            let next = table.receiveRefresh(AuditRows.page(page))
+            let next = table.receiveRefresh(AuditRows.page(page), epoch: epoch)
             remember(page.entries)
             switch next {
             case .refresh(let request)?: return refreshing(request)
             case .page(let request)?: return run(request)
             case nil: return .none
             }
-        case .message(.refreshed(.failure(let failure))):
-            table.refreshFailed()
+        case .message(.refreshed(let epoch, .failure(let failure))):
+            table.refreshFailed(epoch: epoch)
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             return .notify(.error(failure.message))
         case .message(.page(let request, .failure(let failure))):
@@ -160,7 +164,8 @@ public struct AuditLogScreen: Screen {
     }
 
     private func refreshing(_ request: TablePageRequest) -> Effect<Message> {
-        fetch(request, then: Message.refreshed)
+        let epoch = table.epoch
+        return fetch(request, then: { Message.refreshed(epoch: epoch, $0) })
     }
 
     private func fetch(_ request: TablePageRequest, then wrap: @escaping @Sendable (Result<AuditBrowsing.Page, ConsoleFailure>) -> Message)

@@ -45,8 +45,8 @@ public struct KeyPoolScreen: Screen {
         case counted(Result<LicenseKeyService.KeyCounts, ConsoleFailure>)
         /// The answer to a table request.
         case page(TablePageRequest, Result<TablePage, ConsoleFailure>)
-        /// The answer to a live refresh of the rows on screen, read under the filters of `generation`.
-        case refreshed(generation: Int, Result<TablePage, ConsoleFailure>)
+        /// The answer to a live refresh of the rows on screen, read for the table's window of `epoch`.
+        case refreshed(epoch: Int, Result<TablePage, ConsoleFailure>)
         case planned(Result<ImportPlan, ConsoleFailure>)
         /// One chunk sent: how many keys it held, and what the service reported.
         case chunkDone(sent: Int, Result<LicenseKeyService.ImportReport, ConsoleFailure>)
@@ -80,8 +80,6 @@ public struct KeyPoolScreen: Screen {
     public private(set) var pageFailure: String?
     private var counting = false
     private var countAgain = false
-    /// Counts the filter changes: a refresh read under older filters is dropped.
-    private var generation = 0
 
     public init(store: TenantContext, sku: String) {
         self.store = store
@@ -91,11 +89,8 @@ public struct KeyPoolScreen: Screen {
     public var title: String { "Keys \(sku)" }
     public var isFilterable: Bool { true }
 
-    /// The key sought shows masked in the status bar, as the keys do.
-    public func filterSummary(_ text: String) -> String {
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return "key " + SecretBox.redacted(value)
-    }
+    /// The key sought is masked as it is typed (and when `/` reopens) and in the status bar, as the keys are.
+    public var filterIsSecret: Bool { true }
 
     public var isImporting: Bool { progress.map { !$0.isFinished } ?? false }
 
@@ -222,20 +217,17 @@ public struct KeyPoolScreen: Screen {
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             pageFailure = failure.message
             return .batch([run(table.requestFailed(request)), .notify(.error(failure.message))])
-        case .refreshed(let generation, .success(let page)):
-            guard generation == self.generation else {
-                // Read under filters changed since: the reload that changed them brings the rows.
-                table.refreshFailed()
-                return .none
-            }
+        case .refreshed(let epoch, .success(let page)):
+            // Read under filters changed since: the reload that changed them brings the rows.
+            guard epoch == table.epoch else { return .none }
             pageFailure = nil
-            switch table.receiveRefresh(page) {
+            switch table.receiveRefresh(page, epoch: epoch) {
             case .refresh(let request)?: return refreshing(request)
             case .page(let request)?: return run(request)
             case nil: return .none
             }
-        case .refreshed(_, .failure(let failure)):
-            table.refreshFailed()
+        case .refreshed(let epoch, .failure(let failure)):
+            table.refreshFailed(epoch: epoch)
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             return .notify(.error(failure.message))
         case .planned(.success(let plan)):
@@ -318,7 +310,6 @@ public struct KeyPoolScreen: Screen {
 
     /// The filters changed (or `r`): the table starts again from the oldest key.
     private mutating func reload() -> Effect<Message> {
-        generation += 1
         updateTotal()
         return run(table.reload())
     }
@@ -336,8 +327,8 @@ public struct KeyPoolScreen: Screen {
     }
 
     private func refreshing(_ request: TablePageRequest) -> Effect<Message> {
-        let generation = self.generation
-        return fetch(request, then: { Message.refreshed(generation: generation, $0) })
+        let epoch = table.epoch
+        return fetch(request, then: { Message.refreshed(epoch: epoch, $0) })
     }
 
     /// After an import the rows on screen are read again; a table that never loaded starts over.

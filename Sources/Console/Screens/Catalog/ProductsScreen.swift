@@ -16,7 +16,8 @@ public struct ProductsScreen: Screen {
 
     public enum Message: Sendable {
         case page(TablePageRequest, Result<Loaded, ConsoleFailure>)
-        case refreshed(Result<Loaded, ConsoleFailure>)
+        /// A live refresh's answer, read for the table's window of `epoch`.
+        case refreshed(epoch: Int, Result<Loaded, ConsoleFailure>)
         case types(Result<[ProductType], ConsoleFailure>)
         /// The user confirmed a status change of the product with this id.
         case changeStatus(id: String, to: Product.Status)
@@ -167,18 +168,20 @@ public struct ProductsScreen: Screen {
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             self.failure = failure.message
             return .batch([run(table.requestFailed(request)), .notify(.error(failure.message))])
-        case .refreshed(.success(let loaded)):
+        case .refreshed(let epoch, .success(let loaded)):
+            // Read for a window reset since (a filter changed): the reload brings the rows.
+            guard epoch == table.epoch else { return .none }
             // The table takes the rows first: `remember` keeps only the products of rows it shows, and a
             // product new since the last read is in this page, not yet in the table.
-            let next = table.receiveRefresh(loaded.page)
+            let next = table.receiveRefresh(loaded.page, epoch: epoch)
             remember(loaded.products)
             switch next {
             case .refresh(let request)?: return refreshing(request)
             case .page(let request)?: return run(request)
             case nil: return .none
             }
-        case .refreshed(.failure(let failure)):
-            table.refreshFailed()
+        case .refreshed(let epoch, .failure(let failure)):
+            table.refreshFailed(epoch: epoch)
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             return .notify(.error(failure.message))
         case .types(.success(let types)):
@@ -245,7 +248,9 @@ public struct ProductsScreen: Screen {
     private func refreshing(_ request: TablePageRequest) -> Effect<Message> {
         let store = self.store
         let filter = self.filter
-        return .task({ services in try ProductsScreen.fetch(services, store, filter, request) }, then: Message.refreshed)
+        let epoch = table.epoch
+        return .task({ services in try ProductsScreen.fetch(services, store, filter, request) },
+                     then: { Message.refreshed(epoch: epoch, $0) })
     }
 
     public func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext) {

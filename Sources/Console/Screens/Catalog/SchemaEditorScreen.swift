@@ -192,7 +192,13 @@ public struct SchemaEditorScreen: Screen {
         case .reload:
             return reload()
         case .imported(let path, .success(let schema)):
-            fields = schema.fields.map(SchemaEditorField.init)
+            // A field from the file is the stored field of the same name, if there is one; else it is new.
+            let stored = Set(original.compactMap(\.originalName))
+            fields = schema.fields.map {
+                var field = SchemaEditorField($0)
+                field.originalName = stored.contains(field.name) ? field.name : nil
+                return field
+            }
             cursor.setCount(fields.count, selecting: 0)
             changed(focus: .name)
             return .notify(.success("imported \(schema.fields.count) field\(schema.fields.count == 1 ? "" : "s") from \(path): Ctrl-S saves"))
@@ -383,6 +389,7 @@ public struct SchemaEditorScreen: Screen {
             number += 1
         }
         copy.name = name
+        copy.originalName = nil  // a new field: the layout keeps naming the original
         fields.insert(copy, at: index + 1)
         cursor.setCount(fields.count, selecting: index + 1)
         changed(focus: .name)

@@ -10,7 +10,8 @@ import Foundation
 public struct OrdersScreen: Screen {
     public enum Message: Sendable {
         case page(TablePageRequest, Result<TablePage, ConsoleFailure>)
-        case refreshed(Result<TablePage, ConsoleFailure>)
+        /// A live refresh's answer, read for the table's window of `epoch`.
+        case refreshed(epoch: Int, Result<TablePage, ConsoleFailure>)
     }
 
     public let store: TenantContext
@@ -101,14 +102,15 @@ public struct OrdersScreen: Screen {
         case .message(.page(let request, .failure(let failure))):
             self.failure = failure.message
             return .batch([run(table.requestFailed(request)), .notify(.error(failure.message))])
-        case .message(.refreshed(.success(let page))):
-            switch table.receiveRefresh(page) {
-            case .refresh(let request)?: return fetch(request, then: Message.refreshed)
+        case .message(.refreshed(let epoch, .success(let page))):
+            // Read for a window reset since (a filter changed): the reload brings the rows.
+            switch table.receiveRefresh(page, epoch: epoch) {
+            case .refresh(let request)?: return refreshing(request)
             case .page(let request)?: return run(request)
             case nil: return .none
             }
-        case .message(.refreshed(.failure(let failure))):
-            table.refreshFailed()
+        case .message(.refreshed(let epoch, .failure(let failure))):
+            table.refreshFailed(epoch: epoch)
             return .notify(.error(failure.message))
         }
     }
@@ -151,7 +153,12 @@ public struct OrdersScreen: Screen {
     /// Re-reads the rows on screen (`TableView.startRefresh`: one at a time).
     private mutating func refresh() -> Effect<Message> {
         guard let request = table.startRefresh() else { return .none }
-        return fetch(request, then: Message.refreshed)
+        return refreshing(request)
+    }
+
+    private func refreshing(_ request: TablePageRequest) -> Effect<Message> {
+        let epoch = table.epoch
+        return fetch(request, then: { Message.refreshed(epoch: epoch, $0) })
     }
 
     /// The page for `request` under the current filters, answered as `wrap` says.

@@ -37,6 +37,10 @@ public struct TableView: Sendable, Equatable {
     /// A live refresh is running (`startRefresh`); another change asked for one more meanwhile.
     private var refreshing = false
     private var refreshAgain = false
+    /// Counts the window's resets (reload, filter change, Home/End): a screen passes the epoch a refresh
+    /// started in back with its answer, and an answer read for an older window is dropped, never laid
+    /// over the new one.
+    public private(set) var epoch = 0
 
     /// The window's pages: row counts and the cursors around them.
     private var chunks: [Chunk] = []
@@ -252,8 +256,9 @@ public struct TableView: Sendable, Equatable {
     }
 
     /// Starts a live refresh of the window (a change was announced): the request to run (answer it with
-    /// `receiveRefresh`), or nil when nothing is loaded or a refresh is already running — that one is then
-    /// repeated when its answer arrives, so changes that come in bursts cost one query at a time.
+    /// `receiveRefresh`, giving back the `epoch` of now), or nil when nothing is loaded or a refresh is
+    /// already running — that one is then repeated when its answer arrives, so changes that come in
+    /// bursts cost one query at a time.
     public mutating func startRefresh() -> TablePageRequest? {
         guard hasLoaded else { return nil }
         if refreshing {
@@ -265,8 +270,10 @@ public struct TableView: Sendable, Equatable {
     }
 
     /// Takes a refresh's answer: the rows are replaced (`replaceRows`, the selection kept), rows whose
-    /// cells changed are highlighted (only the last refresh's), and the follow-up is returned.
-    public mutating func receiveRefresh(_ page: TablePage) -> RefreshFollowUp? {
+    /// cells changed are highlighted (only the last refresh's), and the follow-up is returned. An answer
+    /// for an older `epoch` (the window was reset since it started) is dropped.
+    public mutating func receiveRefresh(_ page: TablePage, epoch: Int) -> RefreshFollowUp? {
+        guard epoch == self.epoch else { return nil }
         refreshing = false
         let before = Dictionary(rows.map { ($0.id, $0.cells) }, uniquingKeysWith: { first, _ in first })
         clearChanged()
@@ -282,7 +289,8 @@ public struct TableView: Sendable, Equatable {
     }
 
     /// A refresh failed (the screen shows why); the next change starts a new one.
-    public mutating func refreshFailed() {
+    public mutating func refreshFailed(epoch: Int) {
+        guard epoch == self.epoch else { return }
         refreshing = false
         refreshAgain = false
     }
@@ -387,6 +395,10 @@ public struct TableView: Sendable, Equatable {
 
     /// Empties the window and asks for `request`, now or (when one is out) once that one is answered.
     private mutating func reset(to request: TablePageRequest, arrival: Arrival) -> TablePageRequest? {
+        // A refresh still running reads the old window: its answer is dropped (see `epoch`).
+        epoch += 1
+        refreshing = false
+        refreshAgain = false
         rows = []
         chunks = []
         selectedIndex = 0

@@ -410,6 +410,22 @@ struct SchemaEditorScreenTests {
         }
     }
 
+    @Test func aDuplicatedFieldLeavesTheLayoutToItsOriginal() throws {
+        try ShellWorld.withDemo { world in
+            let store = try S.openEditor(world)
+            world.send(.character("c"))                   // title_copy, below title
+            #expect(S.editor(world)?.fields.map(\.name).prefix(2) == ["title", "title_copy"])
+            #expect(S.editor(world)?.fields[1].originalName == nil)
+            world.send(.control("s"))
+            if world.shell.overlayName == "confirm" { world.send(.character("y")) }
+            let saved = try world.services.productTypes.show(store, slug: "game")
+            #expect(saved.schema.fields.map(\.name).prefix(2) == ["title", "title_copy"])
+            #expect(saved.uiConfig == .object(["sections": .array([.object([
+                "title": .string("Game"), "fields": .array(["title", "platform", "release_date", "rating", "description"].map(JSONValue.string)),
+            ])])]), "the layout still names title, not its copy")
+        }
+    }
+
     @Test func theLayoutsFieldListsFollowRenamesAndDropRemovedFields() {
         var fields = [SchemaEditorField(name: "title"), SchemaEditorField(name: "platform"), SchemaEditorField(name: "rating")]
         for index in fields.indices { fields[index].originalName = fields[index].name }

@@ -84,7 +84,7 @@ struct TableViewPagingTests {
         #expect(second == nil && third == nil, "changes wait for the running refresh")
         var answer = source.answer(refresh)
         answer.rows[2].cells[0] = "edited elsewhere"
-        let followUp = table.receiveRefresh(answer)
+        let followUp = table.receiveRefresh(answer, epoch: table.epoch)
         guard case .refresh(let again)? = followUp else {
             Issue.record("the interrupted refresh is repeated once: \(String(describing: followUp))")
             return
@@ -92,12 +92,38 @@ struct TableViewPagingTests {
         #expect(table.changedIDs == [answer.rows[2].id])
         let during = table.startRefresh()
         #expect(during == nil, "the repeat is running")
-        table.refreshFailed()
+        table.refreshFailed(epoch: table.epoch)
         let restarted = table.startRefresh()
         #expect(restarted == again, "after a failure the next change starts a refresh")
-        let quiet = table.receiveRefresh(source.answer(again))
+        let quiet = table.receiveRefresh(source.answer(again), epoch: table.epoch)
         #expect(quiet == nil || { if case .page = quiet { true } else { false } }())
         #expect(table.changedIDs == [answer.rows[2].id], "the row differs again from what was shown")
+    }
+
+    /// A refresh still running when the window is reset (a filter changed, Home/End) read the old
+    /// window: its answer is dropped rather than laid over the new rows, and refreshing starts afresh.
+    @Test func aRefreshAnsweredAfterAResetIsDropped() throws {
+        var table = TableView(columns: sampleColumns, pageSize: 20, visibleRowCount: 10)
+        let reloaded = table.reload()
+        let reload = try #require(reloaded)
+        _ = table.receive(source.answer(reload), for: reload)
+        let oldEpoch = table.epoch
+        let started = table.startRefresh()
+        let refresh = try #require(started)
+        // The filter changes while the refresh runs: the table is reset and reloads.
+        let resetTo = table.reload()
+        let again = try #require(resetTo)
+        #expect(table.epoch != oldEpoch)
+        var newRows = source.answer(again)
+        for index in newRows.rows.indices { newRows.rows[index].cells[0] = "new filter" }
+        _ = table.receive(newRows, for: again)
+        var stale = source.answer(refresh)
+        stale.rows[0].cells[0] = "old filter"
+        #expect(table.receiveRefresh(stale, epoch: oldEpoch) == nil)
+        #expect(table.rows.allSatisfy { $0.cells[0] == "new filter" }, "the new window stays")
+        table.refreshFailed(epoch: oldEpoch)
+        let fresh = table.startRefresh()
+        #expect(fresh != nil, "a refresh for the new window can start")
     }
 
     /// At an odd height a page is one row less, so the alternate-row shading stays on the same screen
