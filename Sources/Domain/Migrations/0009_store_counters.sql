@@ -5,12 +5,14 @@
 -- so an index alone does not save the visits to the table.
 --
 -- A counter row per store and *server process* (slot = pg_backend_pid()): a transaction only ever adds
--- to its own process's row, which no other running transaction can hold, so keeping the counts never
--- waits and never takes part in a deadlock (one row per store would make every claim, payment and order
+-- to its own process's row, which no other writer can hold, so writers never wait for each other over
+-- the counts and never deadlock over them (one row per store would make every claim, payment and order
 -- of a store wait for the previous one's commit, and a claim that waited on it while holding a delivery
 -- could deadlock). Slot 0 is no process's: `store_counters_compact` folds the other rows into it, taking
--- only rows nobody holds (SKIP LOCKED), so the rows per store stay few. A row's figures may be negative
--- (a process subtracts what another added); the store's figure is the sum.
+-- only rows nobody holds (SKIP LOCKED) and never waiting itself, so the rows per store stay few; a
+-- writer whose row is being folded waits for that fold's short transaction (the dashboard's read), which
+-- waits for nothing. A row's figures may be negative (a process subtracts what another added); the
+-- store's figure is the sum.
 CREATE TABLE store_counters (
     tenant_id               uuid    NOT NULL REFERENCES tenants (id),
     slot                    int     NOT NULL CHECK (slot >= 0),
@@ -36,71 +38,67 @@ CREATE FUNCTION store_counters_add(t uuid, active bigint, draft bigint, awaiting
            deliveries_failed = c.deliveries_failed + excluded.deliveries_failed
 $$;
 
--- One trigger function for the three tables: +1 for the new row's counted status, -1 for the old row's.
+-- What one row adds to its store's counts (sign -1: takes away), by its table and status.
+CREATE FUNCTION store_counters_apply(tbl name, t uuid, status text, sign int) RETURNS void
+    LANGUAGE plpgsql AS $$
+BEGIN
+    CASE tbl
+    WHEN 'products' THEN
+        IF status IN ('active', 'draft') THEN
+            PERFORM store_counters_add(t, sign * (status = 'active')::int, sign * (status = 'draft')::int, 0, 0, 0);
+        END IF;
+    WHEN 'orders' THEN
+        IF status = 'pending_payment' THEN
+            PERFORM store_counters_add(t, 0, 0, sign, 0, 0);
+        END IF;
+    WHEN 'deliveries' THEN
+        IF status IN ('pending', 'failed') THEN
+            PERFORM store_counters_add(t, 0, 0, 0, sign * (status = 'pending')::int, sign * (status = 'failed')::int);
+        END IF;
+    END CASE;
+END
+$$;
+
+-- One trigger function for the three tables: the old row's status is taken away from its store, the new
+-- row's added to its store (the same store, unless the owner moved a row to another one).
 CREATE FUNCTION store_counters_track() RETURNS trigger
     LANGUAGE plpgsql AS $$
-DECLARE
-    t uuid;
-    active bigint := 0;
-    draft bigint := 0;
-    awaiting bigint := 0;
-    waiting bigint := 0;
-    failed bigint := 0;
 BEGIN
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        t := NEW.tenant_id;
-        CASE TG_TABLE_NAME
-        WHEN 'products' THEN
-            active := active + (NEW.status = 'active')::int;
-            draft := draft + (NEW.status = 'draft')::int;
-        WHEN 'orders' THEN
-            awaiting := awaiting + (NEW.status = 'pending_payment')::int;
-        WHEN 'deliveries' THEN
-            waiting := waiting + (NEW.status = 'pending')::int;
-            failed := failed + (NEW.status = 'failed')::int;
-        END CASE;
-    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        t := OLD.tenant_id;
-        CASE TG_TABLE_NAME
-        WHEN 'products' THEN
-            active := active - (OLD.status = 'active')::int;
-            draft := draft - (OLD.status = 'draft')::int;
-        WHEN 'orders' THEN
-            awaiting := awaiting - (OLD.status = 'pending_payment')::int;
-        WHEN 'deliveries' THEN
-            waiting := waiting - (OLD.status = 'pending')::int;
-            failed := failed - (OLD.status = 'failed')::int;
-        END CASE;
+        PERFORM store_counters_apply(TG_TABLE_NAME, OLD.tenant_id, OLD.status, -1);
     END IF;
-    IF active <> 0 OR draft <> 0 OR awaiting <> 0 OR waiting <> 0 OR failed <> 0 THEN
-        PERFORM store_counters_add(t, active, draft, awaiting, waiting, failed);
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        PERFORM store_counters_apply(TG_TABLE_NAME, NEW.tenant_id, NEW.status, 1);
     END IF;
     RETURN NULL;
 END
 $$;
 
--- Rows fire only when their status is one that is counted, or changes.
+-- Rows fire only when their status is one that is counted, or changes (or the row changes store).
+-- TRUNCATE is not followed: after one, call store_statistics_rebuild for the stores concerned.
 CREATE TRIGGER store_counters_insert AFTER INSERT ON products
     FOR EACH ROW WHEN (NEW.status IN ('active', 'draft')) EXECUTE FUNCTION store_counters_track();
 CREATE TRIGGER store_counters_delete AFTER DELETE ON products
     FOR EACH ROW WHEN (OLD.status IN ('active', 'draft')) EXECUTE FUNCTION store_counters_track();
-CREATE TRIGGER store_counters_update AFTER UPDATE OF status ON products
-    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION store_counters_track();
+CREATE TRIGGER store_counters_update AFTER UPDATE OF status, tenant_id ON products
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id)
+    EXECUTE FUNCTION store_counters_track();
 
 CREATE TRIGGER store_counters_insert AFTER INSERT ON orders
     FOR EACH ROW WHEN (NEW.status = 'pending_payment') EXECUTE FUNCTION store_counters_track();
 CREATE TRIGGER store_counters_delete AFTER DELETE ON orders
     FOR EACH ROW WHEN (OLD.status = 'pending_payment') EXECUTE FUNCTION store_counters_track();
-CREATE TRIGGER store_counters_update AFTER UPDATE OF status ON orders
-    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION store_counters_track();
+CREATE TRIGGER store_counters_update AFTER UPDATE OF status, tenant_id ON orders
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id)
+    EXECUTE FUNCTION store_counters_track();
 
 CREATE TRIGGER store_counters_insert AFTER INSERT ON deliveries
     FOR EACH ROW WHEN (NEW.status IN ('pending', 'failed')) EXECUTE FUNCTION store_counters_track();
 CREATE TRIGGER store_counters_delete AFTER DELETE ON deliveries
     FOR EACH ROW WHEN (OLD.status IN ('pending', 'failed')) EXECUTE FUNCTION store_counters_track();
-CREATE TRIGGER store_counters_update AFTER UPDATE OF status ON deliveries
-    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION store_counters_track();
+CREATE TRIGGER store_counters_update AFTER UPDATE OF status, tenant_id ON deliveries
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id)
+    EXECUTE FUNCTION store_counters_track();
 
 -- Folds a store's process rows into its slot 0, skipping rows a running transaction holds, and only when
 -- there are more than `keep` of them (cheap to call on every read). Never waits: slot 0 is taken with
@@ -158,5 +156,34 @@ BEGIN
 END
 $$;
 
--- The stores that exist already.
-SELECT store_statistics_rebuild(id) FROM tenants;
+-- Recounts every store, each with its tenant set: an owner who is not a superuser is held to the forced
+-- row-level security like everyone else, and would otherwise see no store's rows and write none.
+CREATE FUNCTION store_statistics_rebuild_all() RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    t uuid;
+    prior text := current_setting('app.tenant_id', true);
+BEGIN
+    FOR t IN SELECT id FROM tenants ORDER BY id LOOP
+        PERFORM set_config('app.tenant_id', t::text, true);
+        PERFORM store_statistics_rebuild(t);
+    END LOOP;
+    PERFORM set_config('app.tenant_id', coalesce(prior, ''), true);
+END
+$$;
+
+-- Who may call what: the app and admin roles write orders, deliveries and products (so their triggers
+-- add to the counts) and read the dashboard (which folds); recounting is for the owner.
+REVOKE ALL ON FUNCTION store_counters_add(uuid, bigint, bigint, bigint, bigint, bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION store_counters_apply(name, uuid, text, int) FROM PUBLIC;
+REVOKE ALL ON FUNCTION store_counters_track() FROM PUBLIC;
+REVOKE ALL ON FUNCTION store_counters_compact(uuid, int) FROM PUBLIC;
+REVOKE ALL ON FUNCTION store_statistics_rebuild(uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION store_statistics_rebuild_all() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION store_counters_add(uuid, bigint, bigint, bigint, bigint, bigint) TO backoffice_app, backoffice_admin;
+GRANT EXECUTE ON FUNCTION store_counters_apply(name, uuid, text, int) TO backoffice_app, backoffice_admin;
+GRANT EXECUTE ON FUNCTION store_counters_compact(uuid, int) TO backoffice_app, backoffice_admin;
+
+-- The stores that exist already (this also fills 0008's statistics where its own backfill, run by an
+-- owner held to row-level security, saw no rows).
+SELECT store_statistics_rebuild_all();

@@ -152,6 +152,54 @@ struct StoreCountersTests {
         }
     }
 
+    /// The migration's backfill (`store_statistics_rebuild_all`) run by an owner who is not a superuser,
+    /// and so held to the forced row-level security: every store is still counted, each under its own
+    /// tenant.
+    @Test func theBackfillCountsEveryStoreForAnOwnerHeldToRowLevelSecurity() throws {
+        try TestDatabase.with { db in
+            let stores = [(try db.makeTenant(), 3), (try db.makeTenant(), 5)]
+            let owner = try db.owner()
+            defer { owner.close() }
+            for (tenant, count) in stores {
+                try owner.transaction { connection in
+                    try connection.setLocal(DatabaseRoles.tenantSetting, to: tenant.uuidString)
+                    try connection.execute("SET LOCAL session_replication_role = replica")
+                    try connection.execute("""
+                        INSERT INTO orders (tenant_id, order_number, currency, total_amount)
+                        SELECT \(tenant), g, 'EUR', 100 FROM generate_series(1, \(count)) AS g
+                        """)
+                }
+            }
+            let role = "counter_probe_" + UUID().uuidString.prefix(8).lowercased()
+            try owner.execute("CREATE ROLE \(ident: role) NOLOGIN NOSUPERUSER NOBYPASSRLS")
+            defer {
+                _ = try? owner.execute("DROP OWNED BY \(ident: role)")
+                _ = try? owner.execute("DROP ROLE \(ident: role)")
+            }
+            try owner.execute("GRANT SELECT ON tenants, products, orders, deliveries TO \(ident: role)")
+            try owner.execute("GRANT SELECT, INSERT, DELETE ON order_period_stats, store_counters TO \(ident: role)")
+            // What an owner of the schema holds (a superuser is not needed).
+            try owner.execute("GRANT EXECUTE ON FUNCTION store_statistics_rebuild_all(), store_statistics_rebuild(uuid), current_tenant() TO \(ident: role)")
+            try owner.transaction { connection in
+                try connection.execute("SET LOCAL ROLE \(ident: role)")
+                try connection.execute("SELECT store_statistics_rebuild_all()")
+                let left: String = try connection.query("SELECT current_setting('app.tenant_id', true) AS t").single().decode("t")
+                #expect(left == "", "the backfill leaves no tenant set behind")
+            }
+            for (tenant, count) in stores {
+                try owner.transaction { connection in
+                    try connection.setLocal(DatabaseRoles.tenantSetting, to: tenant.uuidString)
+                    let row = try connection.query("""
+                        SELECT (SELECT sum(orders_awaiting_payment) FROM store_counters WHERE tenant_id = \(tenant))::bigint AS awaiting,
+                               (SELECT sum(orders) FROM order_period_stats WHERE tenant_id = \(tenant))::bigint AS placed
+                        """).single()
+                    #expect(try row.decode("awaiting", as: Int.self) == count)
+                    #expect(try row.decode("placed", as: Int.self) == count)
+                }
+            }
+        }
+    }
+
     @Test func rebuildingRecountsAStoreWrittenWithTriggersSkipped() throws {
         try ShellWorld.withDemo { world in
             let manager = try Self.enter(world, "manager@demo-games.test")
