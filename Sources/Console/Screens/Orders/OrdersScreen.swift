@@ -34,6 +34,14 @@ public struct OrdersScreen: Screen {
     public var isFilterable: Bool { true }
 
     public var bindings: [KeyBinding] {
+        if rangeEditor != nil {
+            // The From/To line takes every key while it is open.
+            return [
+                KeyBinding([.tab, .backTab], "From / To", inPalette: false),
+                KeyBinding(.enter, "Apply the date range"),
+                KeyBinding(.escape, "Cancel: keep the date filter in force"),
+            ]
+        }
         var list = [
             KeyBinding([.up, .down, .character("k"), .character("j")], "Move", inPalette: false),
             KeyBinding([.pageUp, .pageDown], "Page up / down", inPalette: false),

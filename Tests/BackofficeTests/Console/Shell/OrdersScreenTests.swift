@@ -164,6 +164,8 @@ struct OrdersScreenTests {
             world.send(.character("D"))
             #expect(orders(world)?.rangeEditor != nil)
             #expect(world.text.contains("Enter apply · Tab next · Esc cancel"))
+            #expect(orders(world)?.bindings.map(\.name) == ["From / To", "Apply the date range", "Cancel: keep the date filter in force"],
+                    "help lists the line's keys while it is open")
             // Keys go to the dates while the line is open: `q` does not quit, `d` does not cycle.
             world.send(.character("q"), .character("d"))
             #expect(orders(world)?.period == .all)
