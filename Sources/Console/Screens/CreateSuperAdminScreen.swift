@@ -13,8 +13,9 @@ public struct CreateSuperAdminScreen: Screen {
         .init(name: "password", label: "Password", input: TextInput(masked: true, maxLength: 1024)),
         .init(name: "confirmPassword", label: "Repeat", input: TextInput(masked: true, maxLength: 1024)),
     ])
-    public private(set) var isSaving = false
-    public private(set) var failure: String?
+    private(set) var submission = FormSubmission()
+    public var isSaving: Bool { submission.isSaving }
+    public var failure: String? { submission.failure }
 
     public init() {}
 
@@ -34,20 +35,12 @@ public struct CreateSuperAdminScreen: Screen {
     public mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message> {
         switch event {
         case .key(let key):
-            guard !isSaving else { return .none }
-            switch form.handle(key) {
-            case .ignored: return .ignored
-            case .handled: return .none
-            case .submit: return submit()
-            }
+            return submission.outcome(of: key, in: &form)?.effect(submit: { submit() }) ?? .none
         case .message(.created(.success(let user))):
-            isSaving = false
+            submission.finish()
             return .session(.setUpDone(message: "Super admin \(user.email) created. Sign in to create your first store.", email: user.email))
         case .message(.created(.failure(let failure))):
-            isSaving = false
-            self.failure = failure.issues.isEmpty ? failure.message : nil
-            form.show(issues: failure.issues)
-            return .none
+            return submission.fail(failure, form: &form)
         case .appeared, .filter, .changes:
             return .none
         }
@@ -60,8 +53,7 @@ public struct CreateSuperAdminScreen: Screen {
             return .none
         }
         let new = UserService.NewUser(email: form.text("email"), name: form.text("name"), password: password, isSuperAdmin: true)
-        isSaving = true
-        failure = nil
+        submission.start()
         return .task({ services in
             guard let owner = services.ownerDatabase else { throw FirstRunScreen.noOwner }
             return try UserService.bootstrapSuperAdmin(ownerDatabase: owner, new, hasher: services.hasher)
@@ -80,13 +72,8 @@ public struct CreateSuperAdminScreen: Screen {
         form.render(into: &canvas, at: Rect(x: x, y: y, width: width, height: form.height), theme: theme)
         y += form.height
         if y < rect.maxY {
-            if isSaving {
-                canvas.put("Creating…", x: x, y: y, style: theme.style(.info), maxWidth: width)
-            } else if let failure {
-                canvas.put(DisplayWidth.truncate(TerminalText.sanitized(failure), to: width), x: x, y: y, style: theme.style(.error), maxWidth: width)
-            } else {
-                canvas.put("Ctrl-S or Enter on the last field to create · Esc back", x: x, y: y, style: theme.style(.muted), maxWidth: width)
-            }
+            submission.drawStatus(saving: "Creating…", hint: "Ctrl-S or Enter on the last field to create · Esc back",
+                                  into: &canvas, x: x, y: y, width: width, theme: theme)
         }
     }
 }

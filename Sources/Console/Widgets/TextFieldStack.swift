@@ -40,12 +40,15 @@ public struct TextFieldStack: Sendable, Equatable {
         fields[index].input.setText(text)
     }
 
-    /// Shows issues under their fields (others cleared) and focuses the first field with one.
-    public mutating func show(issues: [FieldIssue]) {
+    /// Shows issues under their fields (others cleared) and focuses the first field with one. Returns the
+    /// issues no field took.
+    @discardableResult
+    public mutating func show(issues: [FieldIssue]) -> [FieldIssue] {
         for index in fields.indices {
             fields[index].issue = issues.first { $0.field == fields[index].name }?.message
         }
         if let first = fields.firstIndex(where: { $0.issue != nil }) { focusField(first) }
+        return issues.filter { issue in !fields.contains { $0.name == issue.field } }
     }
 
     public mutating func focusField(_ index: Int) {

@@ -7,7 +7,7 @@ import Domain
 /// Tab/Shift-Tab move between fields; Up/Down too, except inside a text area (which uses them until its
 /// first or last row) and an open list. Enter moves on from a one-line field and submits from the last
 /// one; in a list it opens or chooses; in a text area it starts a new line. Ctrl-S submits from anywhere.
-struct AdminForm: Sendable, Equatable {
+struct AdminForm: Sendable, Equatable, SubmittableForm {
     enum Input: Sendable, Equatable {
         case text(TextInput)
         case select(SelectInput)
@@ -32,9 +32,7 @@ struct AdminForm: Sendable, Equatable {
         }
     }
 
-    enum Outcome: Sendable, Equatable {
-        case ignored, handled, submit
-    }
+    typealias Outcome = TextFieldStack.Outcome
 
     private(set) var fields: [Field]
     private(set) var focus = 0

@@ -12,8 +12,9 @@ public struct StaffGrantScreen: Screen {
     /// The member whose role changes (nil: inviting someone).
     public let member: String?
     private(set) var form: AdminForm
-    public private(set) var isSaving = false
-    public private(set) var failure: String?
+    private(set) var submission = FormSubmission()
+    public var isSaving: Bool { submission.isSaving }
+    public var failure: String? { submission.failure }
     private let initialRole: String?
 
     public init(store: TenantContext, roles: [StoreRole], email: String? = nil, role: String? = nil) {
@@ -51,21 +52,12 @@ public struct StaffGrantScreen: Screen {
     public mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message> {
         switch event {
         case .key(let key):
-            guard !isSaving else { return .none }
-            switch form.handle(key) {
-            case .ignored: return .ignored
-            case .handled: return .none
-            case .submit: return submit()
-            }
+            return submission.outcome(of: key, in: &form)?.effect(submit: { submit() }) ?? .none
         case .message(.granted(.success(let user))):
-            isSaving = false
+            submission.finish()
             return .batch([.notify(.success("\(user.email) is \(user.role ?? "a member") in this store")), .pop])
         case .message(.granted(.failure(let failure))):
-            isSaving = false
-            if failure.statusCode == 401 { return .sessionEnded(failure) }
-            let unplaced = form.show(issues: failure.issues)
-            self.failure = failure.issues.isEmpty ? failure.message : (unplaced.isEmpty ? nil : unplaced.map(\.message).joined(separator: "; "))
-            return .none
+            return submission.fail(failure, form: &form)
         case .appeared, .filter, .changes:
             return .none
         }
@@ -79,8 +71,7 @@ public struct StaffGrantScreen: Screen {
             return .none
         }
         let store = self.store
-        isSaving = true
-        failure = nil
+        submission.start()
         return .task({ services in try services.users.grant(store, email: email, role: role) }, then: Message.granted)
     }
 
@@ -95,8 +86,8 @@ public struct StaffGrantScreen: Screen {
         canvas.put("The account must exist already; a super admin creates new ones.", x: x, y: y, style: theme.style(.muted), maxWidth: width)
         y += 2
         form.render(into: &canvas, at: Rect(x: x, y: y, width: width, height: max(0, rect.maxY - y - 1)), theme: theme)
-        AdminStatusLine.draw(saving: isSaving ? "Saving…" : nil, failure: failure,
-                             hint: "Ctrl-S save · Enter on Role opens the list · Esc back", into: &canvas, x: x, y: rect.maxY - 1, width: width, theme: theme)
+        submission.drawStatus(saving: "Saving…", hint: "Ctrl-S save · Enter on Role opens the list · Esc back",
+                              into: &canvas, x: x, y: rect.maxY - 1, width: width, theme: theme)
     }
 }
 
@@ -109,8 +100,9 @@ public struct StaffCreateScreen: Screen {
 
     public let store: TenantContext
     private(set) var form: AdminForm
-    public private(set) var isSaving = false
-    public private(set) var failure: String?
+    private(set) var submission = FormSubmission()
+    public var isSaving: Bool { submission.isSaving }
+    public var failure: String? { submission.failure }
 
     public init(store: TenantContext, roles: [StoreRole]) {
         self.store = store
@@ -140,21 +132,12 @@ public struct StaffCreateScreen: Screen {
     public mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message> {
         switch event {
         case .key(let key):
-            guard !isSaving else { return .none }
-            switch form.handle(key) {
-            case .ignored: return .ignored
-            case .handled: return .none
-            case .submit: return submit(context)
-            }
+            return submission.outcome(of: key, in: &form)?.effect(submit: { submit(context) }) ?? .none
         case .message(.created(.success(let user))):
-            isSaving = false
+            submission.finish()
             return .batch([.notify(.success("\(user.email) created as \(user.role ?? "member")")), .pop])
         case .message(.created(.failure(let failure))):
-            isSaving = false
-            if failure.statusCode == 401 { return .sessionEnded(failure) }
-            let unplaced = form.show(issues: failure.issues)
-            self.failure = failure.issues.isEmpty ? failure.message : (unplaced.isEmpty ? nil : unplaced.map(\.message).joined(separator: "; "))
-            return .none
+            return submission.fail(failure, form: &form)
         case .appeared, .filter, .changes:
             return .none
         }
@@ -169,8 +152,7 @@ public struct StaffCreateScreen: Screen {
         let role = form.value("role")
         let store = self.store
         let token = context.session?.token ?? ""
-        isSaving = true
-        failure = nil
+        submission.start()
         return .task({ services in
             let platform = try services.authenticator.platform(try services.authenticator.authenticate(token: token))
             let user = try services.users.create(platform, new)
@@ -186,7 +168,7 @@ public struct StaffCreateScreen: Screen {
         canvas.put("Create a user in this store", x: x, y: y, style: theme.style(.title), maxWidth: width)
         y += 2
         form.render(into: &canvas, at: Rect(x: x, y: y, width: width, height: max(0, rect.maxY - y - 1)), theme: theme)
-        AdminStatusLine.draw(saving: isSaving ? "Creating…" : nil, failure: failure,
-                             hint: "Ctrl-S create · Tab next field · Esc back", into: &canvas, x: x, y: rect.maxY - 1, width: width, theme: theme)
+        submission.drawStatus(saving: "Creating…", hint: "Ctrl-S create · Tab next field · Esc back",
+                              into: &canvas, x: x, y: rect.maxY - 1, width: width, theme: theme)
     }
 }

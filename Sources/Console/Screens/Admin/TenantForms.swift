@@ -13,8 +13,9 @@ public struct TenantCreateScreen: Screen {
         .init(name: "plan", label: "Plan", input: .select(SelectInput(choices: Tenant.Plan.allCases.map { ($0.rawValue, $0.rawValue) },
                                                                       selected: Tenant.Plan.free.rawValue, allowsNone: false))),
     ])
-    public private(set) var isSaving = false
-    public private(set) var failure: String?
+    private(set) var submission = FormSubmission()
+    public var isSaving: Bool { submission.isSaving }
+    public var failure: String? { submission.failure }
 
     public init() {}
 
@@ -32,21 +33,12 @@ public struct TenantCreateScreen: Screen {
     public mutating func update(_ event: ScreenEvent<Message>, context: ScreenContext) -> Effect<Message> {
         switch event {
         case .key(let key):
-            guard !isSaving else { return .none }
-            switch form.handle(key) {
-            case .ignored: return .ignored
-            case .handled: return .none
-            case .submit: return submit(context)
-            }
+            return submission.outcome(of: key, in: &form)?.effect(submit: { submit(context) }) ?? .none
         case .message(.created(.success(let tenant))):
-            isSaving = false
+            submission.finish()
             return .batch([.notify(.success("store \(tenant.slug) created")), .pop])
         case .message(.created(.failure(let failure))):
-            isSaving = false
-            if failure.statusCode == 401 { return .sessionEnded(failure) }
-            let unplaced = form.show(issues: failure.issues)
-            self.failure = failure.issues.isEmpty ? failure.message : (unplaced.isEmpty ? nil : unplaced.map(\.message).joined(separator: "; "))
-            return .none
+            return submission.fail(failure, form: &form)
         case .appeared, .filter, .changes:
             return .none
         }
@@ -55,8 +47,7 @@ public struct TenantCreateScreen: Screen {
     private mutating func submit(_ context: ScreenContext) -> Effect<Message> {
         let new = TenantService.NewTenant(slug: form.value("slug"), name: form.value("name"), plan: form.value("plan"))
         let token = context.session?.token ?? ""
-        isSaving = true
-        failure = nil
+        submission.start()
         return .task({ services in
             let platform = try services.authenticator.platform(try services.authenticator.authenticate(token: token))
             return try services.tenants.create(platform, new)
@@ -73,8 +64,8 @@ public struct TenantCreateScreen: Screen {
         canvas.put("It starts active with the owner, manager, staff and fulfilment roles.", x: x, y: y, style: theme.style(.muted), maxWidth: width)
         y += 2
         form.render(into: &canvas, at: Rect(x: x, y: y, width: width, height: max(0, rect.maxY - y - 1)), theme: theme)
-        AdminStatusLine.draw(saving: isSaving ? "Creating…" : nil, failure: failure,
-                             hint: "Ctrl-S create · Tab next field · Esc back", into: &canvas, x: x, y: rect.maxY - 1, width: width, theme: theme)
+        submission.drawStatus(saving: "Creating…", hint: "Ctrl-S create · Tab next field · Esc back",
+                              into: &canvas, x: x, y: rect.maxY - 1, width: width, theme: theme)
     }
 }
 
@@ -92,8 +83,9 @@ public struct TenantEditScreen: Screen {
 
     public private(set) var original: Tenant
     private(set) var form: AdminForm
-    public private(set) var isSaving = false
-    public private(set) var failure: String?
+    private(set) var submission = FormSubmission()
+    public var isSaving: Bool { submission.isSaving }
+    public var failure: String? { submission.failure }
     /// The store as someone else saved it, after a 409.
     public private(set) var conflict: Tenant?
 
@@ -152,35 +144,27 @@ public struct TenantEditScreen: Screen {
             }
             return load(context, replacingEdits: true)
         case .key(let key):
-            guard !isSaving else { return .none }
-            switch form.handle(key) {
-            case .ignored: return .ignored
-            case .handled: return .none
-            case .submit: return save(context)
-            }
+            return submission.outcome(of: key, in: &form)?.effect(submit: { save(context) }) ?? .none
         case .message(.reload):
             return load(context, replacingEdits: true)
         case .message(.saved(.success(let tenant))):
-            isSaving = false
+            submission.finish()
             original = tenant
             conflict = nil
             form = TenantEditScreen.form(for: tenant)
             return .batch([.notify(.success("store \(tenant.slug) saved (version \(tenant.version))")), .pop])
         case .message(.saved(.failure(let failure))):
-            isSaving = false
-            if failure.statusCode == 401 { return .sessionEnded(failure) }
-            let unplaced = form.show(issues: failure.issues)
-            self.failure = failure.issues.isEmpty ? failure.message : (unplaced.isEmpty ? nil : unplaced.map(\.message).joined(separator: "; "))
+            let shown: Effect<Message> = submission.fail(failure, form: &form)
             if failure.statusCode == 409 {
                 // Fetch their version to show what changed; the edits stay as they are.
                 return load(context, replacingEdits: false)
             }
-            return .none
+            return shown
         case .message(.current(.success(let tenant), let replacingEdits)):
             if replacingEdits {
                 original = tenant
                 conflict = nil
-                failure = nil
+                submission.report(nil)
                 form = TenantEditScreen.form(for: tenant)
                 form.layout(height: context.contentSize.height - 6)
                 return .notify(.info("store \(tenant.slug) reloaded (version \(tenant.version))"))
@@ -189,7 +173,7 @@ public struct TenantEditScreen: Screen {
             return .none
         case .message(.current(.failure(let failure), _)):
             if failure.statusCode == 401 { return .sessionEnded(failure) }
-            self.failure = failure.message
+            submission.report(failure.message)
             return .notify(.error(failure.message))
         case .appeared, .filter, .changes:
             return .none
@@ -214,8 +198,7 @@ public struct TenantEditScreen: Screen {
         let changes = self.changes
         let slug = original.slug
         let token = context.session?.token ?? ""
-        isSaving = true
-        failure = nil
+        submission.start()
         return .task({ services in
             let platform = try services.authenticator.platform(try services.authenticator.authenticate(token: token))
             return try services.tenants.update(platform, slug: slug, changes)
@@ -249,21 +232,7 @@ public struct TenantEditScreen: Screen {
                 + ". Ctrl-R loads theirs; your edits are kept until then."
             canvas.put(DisplayWidth.truncate(text, to: width), x: x, y: rect.maxY - 2, style: theme.style(.warning), maxWidth: width)
         }
-        AdminStatusLine.draw(saving: isSaving ? "Saving…" : nil, failure: failure,
-                             hint: "Ctrl-S save · Tab next field · Ctrl-R reload · Esc back", into: &canvas, x: x, y: rect.maxY - 1, width: width, theme: theme)
-    }
-}
-
-/// The last line of an administration form: progress, the failure, or the keys.
-enum AdminStatusLine {
-    static func draw(saving: String?, failure: String?, hint: String, into canvas: inout some Canvas, x: Int, y: Int, width: Int, theme: Theme) {
-        guard width > 0 else { return }
-        if let saving {
-            canvas.put(saving, x: x, y: y, style: theme.style(.info), maxWidth: width)
-        } else if let failure {
-            canvas.put(DisplayWidth.truncate(TerminalText.sanitized(failure), to: width), x: x, y: y, style: theme.style(.error), maxWidth: width)
-        } else {
-            canvas.put(DisplayWidth.truncate(hint, to: width), x: x, y: y, style: theme.style(.muted), maxWidth: width)
-        }
+        submission.drawStatus(saving: "Saving…", hint: "Ctrl-S save · Tab next field · Ctrl-R reload · Esc back",
+                              into: &canvas, x: x, y: rect.maxY - 1, width: width, theme: theme)
     }
 }

@@ -14,9 +14,10 @@ public struct ProductTypeCreateScreen: Screen {
         .init(name: "name", label: "Name", input: TextInput(placeholder: "Game key", maxLength: 200)),
         .init(name: "slug", label: "Slug", input: TextInput(placeholder: "game-key", maxLength: 100)),
     ])
-    public private(set) var isSaving = false
+    private(set) var submission = FormSubmission()
+    public var isSaving: Bool { submission.isSaving }
+    public var failure: String? { submission.failure }
     public private(set) var created: ProductType?
-    public private(set) var failure: String?
     /// Whether the slug was typed (it then no longer follows the name).
     private var slugEdited = false
 
@@ -50,26 +51,19 @@ public struct ProductTypeCreateScreen: Screen {
             let outcome = form.handle(key)
             if form.text("slug") != slug { slugEdited = !form.text("slug").isEmpty }
             if form.text("name") != name && !slugEdited { form.setText("slug", ProductTypeCreateScreen.slug(from: form.text("name"))) }
-            switch outcome {
-            case .ignored: return .ignored
-            case .handled: return .none
-            case .submit: return submit()
-            }
+            return outcome.effect(submit: { submit() })
         case .message(.created(.success(let type))):
-            isSaving = false
+            submission.finish()
             created = type
             return .batch([.notify(.success("created product type \(type.slug): add its fields")),
                            .push(AnyScreen(SchemaEditorScreen(store: store, type: type)))])
         case .message(.created(.failure(let failure))):
-            isSaving = false
-            if failure.statusCode == 401 { return .sessionEnded(failure) }
-            self.failure = failure.issues.isEmpty ? failure.message : nil
-            form.show(issues: failure.issues)
+            // A taken slug comes back as a 409 without issues: it belongs under the slug.
+            var failure = failure
             if failure.issues.isEmpty, failure.statusCode == 409 {
-                form.show(issues: [FieldIssue(field: "slug", rule: "duplicate", message: failure.message)])
-                self.failure = nil
+                failure.issues = [FieldIssue(field: "slug", rule: "duplicate", message: failure.message)]
             }
-            return .none
+            return submission.fail(failure, form: &form)
         }
     }
 
@@ -80,11 +74,10 @@ public struct ProductTypeCreateScreen: Screen {
             definition = try ProductTypeDefinition.parse(json)
         } catch {
             form.show(issues: error.issues)
-            failure = nil
+            submission.report(nil)
             return .none
         }
-        isSaving = true
-        failure = nil
+        submission.start()
         let store = self.store
         return .task({ services in try services.productTypes.create(store, definition) }, then: Message.created)
     }
@@ -117,12 +110,7 @@ public struct ProductTypeCreateScreen: Screen {
         form.render(into: &canvas, at: Rect(x: x, y: y, width: width, height: form.height), theme: theme)
         y += form.height
         guard y < rect.maxY else { return }
-        if isSaving {
-            canvas.put("Creating…", x: x, y: y, style: theme.style(.info), maxWidth: width)
-        } else if let failure {
-            canvas.put(DisplayWidth.truncate(TerminalText.sanitized(failure), to: width), x: x, y: y, style: theme.style(.error), maxWidth: width)
-        } else {
-            canvas.put("Ctrl-S or Enter on the slug to create · Esc back", x: x, y: y, style: theme.style(.muted), maxWidth: width)
-        }
+        submission.drawStatus(saving: "Creating…", hint: "Ctrl-S or Enter on the slug to create · Esc back",
+                              into: &canvas, x: x, y: y, width: width, theme: theme)
     }
 }
