@@ -186,6 +186,24 @@ struct AdminForm: Sendable, Equatable, SubmittableForm {
 
     var height: Int { fields.map(rows(of:)).reduce(0, +) }
 
+    /// A whole form screen as the administration screens draw it: the title, an optional line under it,
+    /// the fields, and `submission`'s status line at the bottom.
+    func renderPage(into canvas: inout some Canvas, in rect: Rect, title: String, intro: String?, submission: FormSubmission,
+                    saving: String, hint: String, theme: Theme) {
+        let width = min(rect.width - 4, 76)
+        let x = rect.x + 2
+        var y = rect.y + 1
+        canvas.put(DisplayWidth.truncate(TerminalText.sanitized(title), to: max(1, width)), x: x, y: y, style: theme.style(.title), maxWidth: width)
+        y += 1
+        if let intro {
+            canvas.put(intro, x: x, y: y, style: theme.style(.muted), maxWidth: width)
+            y += 1
+        }
+        y += 1
+        render(into: &canvas, at: Rect(x: x, y: y, width: width, height: max(0, rect.maxY - y - 1)), theme: theme)
+        submission.drawStatus(saving: saving, hint: hint, into: &canvas, x: x, y: rect.maxY - 1, width: width, theme: theme)
+    }
+
     func render(into canvas: inout some Canvas, at rect: Rect, theme: Theme) {
         let labelWidth = min(max(8, fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 2, max(8, rect.width / 3))
         let inputWidth = max(4, rect.width - labelWidth)

@@ -76,18 +76,10 @@ public struct StaffGrantScreen: Screen {
     }
 
     public func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext) {
-        let theme = context.theme
-        let width = min(rect.width - 4, 76)
-        let x = rect.x + 2
-        var y = rect.y + 1
-        let heading = member == nil ? "Invite an existing user into this store" : "Change the role of \(TerminalText.sanitized(member ?? ""))"
-        canvas.put(DisplayWidth.truncate(heading, to: width), x: x, y: y, style: theme.style(.title), maxWidth: width)
-        y += 1
-        canvas.put("The account must exist already; a super admin creates new ones.", x: x, y: y, style: theme.style(.muted), maxWidth: width)
-        y += 2
-        form.render(into: &canvas, at: Rect(x: x, y: y, width: width, height: max(0, rect.maxY - y - 1)), theme: theme)
-        submission.drawStatus(saving: "Saving…", hint: "Ctrl-S save · Enter on Role opens the list · Esc back",
-                              into: &canvas, x: x, y: rect.maxY - 1, width: width, theme: theme)
+        form.renderPage(into: &canvas, in: rect,
+                        title: member == nil ? "Invite an existing user into this store" : "Change the role of \(member ?? "")",
+                        intro: "The account must exist already; a super admin creates new ones.", submission: submission,
+                        saving: "Saving…", hint: "Ctrl-S save · Enter on Role opens the list · Esc back", theme: context.theme)
     }
 }
 
@@ -161,14 +153,7 @@ public struct StaffCreateScreen: Screen {
     }
 
     public func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext) {
-        let theme = context.theme
-        let width = min(rect.width - 4, 76)
-        let x = rect.x + 2
-        var y = rect.y + 1
-        canvas.put("Create a user in this store", x: x, y: y, style: theme.style(.title), maxWidth: width)
-        y += 2
-        form.render(into: &canvas, at: Rect(x: x, y: y, width: width, height: max(0, rect.maxY - y - 1)), theme: theme)
-        submission.drawStatus(saving: "Creating…", hint: "Ctrl-S create · Tab next field · Esc back",
-                              into: &canvas, x: x, y: rect.maxY - 1, width: width, theme: theme)
+        form.renderPage(into: &canvas, in: rect, title: "Create a user in this store", intro: nil, submission: submission,
+                        saving: "Creating…", hint: "Ctrl-S create · Tab next field · Esc back", theme: context.theme)
     }
 }

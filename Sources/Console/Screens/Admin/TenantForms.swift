@@ -55,17 +55,9 @@ public struct TenantCreateScreen: Screen {
     }
 
     public func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext) {
-        let theme = context.theme
-        let width = min(rect.width - 4, 76)
-        let x = rect.x + 2
-        var y = rect.y + 1
-        canvas.put("Create a store", x: x, y: y, style: theme.style(.title), maxWidth: width)
-        y += 1
-        canvas.put("It starts active with the owner, manager, staff and fulfilment roles.", x: x, y: y, style: theme.style(.muted), maxWidth: width)
-        y += 2
-        form.render(into: &canvas, at: Rect(x: x, y: y, width: width, height: max(0, rect.maxY - y - 1)), theme: theme)
-        submission.drawStatus(saving: "Creating…", hint: "Ctrl-S create · Tab next field · Esc back",
-                              into: &canvas, x: x, y: rect.maxY - 1, width: width, theme: theme)
+        form.renderPage(into: &canvas, in: rect, title: "Create a store",
+                        intro: "It starts active with the owner, manager, staff and fulfilment roles.", submission: submission,
+                        saving: "Creating…", hint: "Ctrl-S create · Tab next field · Esc back", theme: context.theme)
     }
 }
 
