@@ -59,12 +59,12 @@ public struct AuditLogScreen: Screen {
         switch event {
         case .appeared:
             // Back from an entry: what was written meanwhile shows too.
-            return table.hasLoaded ? refresh() : .batch([run(table.reload()), loadChoices()])
+            return table.hasLoaded ? reads.refresh(&table) : .batch([reads.run(table.reload()), loadChoices()])
         case .filter:
             return .none
         case .changes:
             // Every change a store's staff makes is audited, so any change can add entries.
-            return refresh()
+            return reads.refresh(&table)
         case .key(let key):
             if var open = picker {
                 let used = open.input.handle(key)
@@ -79,7 +79,7 @@ public struct AuditLogScreen: Screen {
                 case .entity: filter.entityType = value
                 case .user: filter.actorUserID = value.flatMap(UUID.init(uuidString:))
                 }
-                return run(table.reload())
+                return reads.run(table.reload())
             }
             switch key {
             case .character("e"):
@@ -92,14 +92,14 @@ public struct AuditLogScreen: Screen {
             case .character("c"):
                 guard filter != AuditFilter() else { return .none }
                 filter = AuditFilter()
-                return run(table.reload())
+                return reads.run(table.reload())
             case .character("r"):
-                return .batch([run(table.reload()), loadChoices()])
+                return .batch([reads.run(table.reload()), loadChoices()])
             default:
                 switch table.handle(key) {
                 case nil: return .ignored
                 case .handled: return .none
-                case .request(let request): return run(request)
+                case .request(let request): return reads.run(request)
                 case .open(let id):
                     guard let entry = entries[id] else { return .none }
                     return .push(AnyScreen(AuditEntryScreen(entry: entry)))
@@ -109,18 +109,14 @@ public struct AuditLogScreen: Screen {
             failure = nil
             let next = table.receive(AuditRows.page(page), for: request)
             remember(page.entries)
-            return run(next)
+            return reads.run(next)
         case .message(.refreshed(let epoch, .success(let page))):
             // Read for a window reset since (a filter changed): the reload brings the rows.
             guard epoch == table.epoch else { return .none }
             // The table takes the rows first: `remember` keeps the entries of the rows it shows.
             let next = table.receiveRefresh(AuditRows.page(page), epoch: epoch)
             remember(page.entries)
-            switch next {
-            case .refresh(let request)?: return refreshing(request)
-            case .page(let request)?: return run(request)
-            case nil: return .none
-            }
+            return reads.follow(next, epoch: epoch)
         case .message(.refreshed(let epoch, .failure(let failure))):
             table.refreshFailed(epoch: epoch)
             if failure.statusCode == 401 { return .sessionEnded(failure) }
@@ -128,7 +124,7 @@ public struct AuditLogScreen: Screen {
         case .message(.page(let request, .failure(let failure))):
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             self.failure = failure.message
-            return .batch([run(table.requestFailed(request)), .notify(.error(failure.message))])
+            return .batch([reads.run(table.requestFailed(request)), .notify(.error(failure.message))])
         case .message(.choices(.success(let choices))):
             self.choices = choices
             return .none
@@ -152,29 +148,12 @@ public struct AuditLogScreen: Screen {
         entries = entries.filter { kept.contains($0.key) }
     }
 
-    private func run(_ request: TablePageRequest?) -> Effect<Message> {
-        guard let request else { return .none }
-        return fetch(request, then: { Message.page(request, $0) })
-    }
-
-    /// Re-reads the rows on screen (`TableView.startRefresh`: one at a time).
-    private mutating func refresh() -> Effect<Message> {
-        guard let request = table.startRefresh() else { return .none }
-        return refreshing(request)
-    }
-
-    private func refreshing(_ request: TablePageRequest) -> Effect<Message> {
-        let epoch = table.epoch
-        return fetch(request, then: { Message.refreshed(epoch: epoch, $0) })
-    }
-
-    private func fetch(_ request: TablePageRequest, then wrap: @escaping @Sendable (Result<AuditBrowsing.Page, ConsoleFailure>) -> Message)
-        -> Effect<Message> {
-        let store = self.store
-        let filter = self.filter
-        return .task({ services in
+    /// The table's query under the current filters.
+    private var reads: TableReads<AuditBrowsing.Page, Message> {
+        let store = self.store, filter = self.filter
+        return TableReads(read: { services, request in
             try AuditBrowsing(database: services.database).page(store, filter: filter, at: try AuditRows.position(request), limit: request.limit)
-        }, then: wrap)
+        }, page: { .page($0, $1) }, refreshed: { .refreshed(epoch: $0, $1) })
     }
 
     private func loadChoices() -> Effect<Message> {

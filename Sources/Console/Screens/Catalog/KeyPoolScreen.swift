@@ -131,14 +131,14 @@ public struct KeyPoolScreen: Screen {
         pathInput?.layout(width: max(1, context.contentSize.width - 8))
         switch event {
         case .appeared:
-            return .batch([count(), table.hasLoaded ? refresh() : run(table.reload())])
+            return .batch([count(), reads.refreshOrLoad(&table)])
         case .filter(let text):
             value = text
             return reload()
         case .changes(let changes):
             guard changes.isEmpty || changes.contains(where: { ["license", "variant", "order", "delivery"].contains($0.entity) })
             else { return .none }
-            return isImporting ? .none : .batch([count(), refresh()])
+            return isImporting ? .none : .batch([count(), reads.refresh(&table)])
         case .key(let key):
             return handle(key)
         case .message(let message):
@@ -187,7 +187,7 @@ public struct KeyPoolScreen: Screen {
             switch table.handle(key) {
             case nil: return .ignored
             case .handled, .open: return .none
-            case .request(let request): return run(request)
+            case .request(let request): return reads.run(request)
             }
         }
     }
@@ -212,20 +212,16 @@ public struct KeyPoolScreen: Screen {
             return .notify(.error(failure.message))
         case .page(let request, .success(let page)):
             pageFailure = nil
-            return run(table.receive(page, for: request))
+            return reads.run(table.receive(page, for: request))
         case .page(let request, .failure(let failure)):
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             pageFailure = failure.message
-            return .batch([run(table.requestFailed(request)), .notify(.error(failure.message))])
+            return .batch([reads.run(table.requestFailed(request)), .notify(.error(failure.message))])
         case .refreshed(let epoch, .success(let page)):
             // Read under filters changed since: the reload that changed them brings the rows.
             guard epoch == table.epoch else { return .none }
             pageFailure = nil
-            switch table.receiveRefresh(page, epoch: epoch) {
-            case .refresh(let request)?: return refreshing(request)
-            case .page(let request)?: return run(request)
-            case nil: return .none
-            }
+            return reads.follow(table.receiveRefresh(page, epoch: epoch), epoch: epoch)
         case .refreshed(let epoch, .failure(let failure)):
             table.refreshFailed(epoch: epoch)
             if failure.statusCode == 401 { return .sessionEnded(failure) }
@@ -260,7 +256,7 @@ public struct KeyPoolScreen: Screen {
             progress.isFinished = true
             self.progress = progress
             plan = nil
-            return .batch([.notify(.error("import stopped after \(progress.imported) keys: \(failure.message)")), count(), refreshAfterImport()])
+            return .batch([.notify(.error("import stopped after \(progress.imported) keys: \(failure.message)")), count(), reads.refreshOrLoad(&table)])
         case .revealed(.success(let entry)):
             revealed[entry.id] = entry.key
             let id = entry.id
@@ -311,41 +307,16 @@ public struct KeyPoolScreen: Screen {
     /// The filters changed (or `r`): the table starts again from the oldest key.
     private mutating func reload() -> Effect<Message> {
         updateTotal()
-        return run(table.reload())
+        return reads.run(table.reload())
     }
 
-    /// Runs a table request off the input loop.
-    private func run(_ request: TablePageRequest?) -> Effect<Message> {
-        guard let request else { return .none }
-        return fetch(request, then: { Message.page(request, $0) })
-    }
-
-    /// Re-reads the rows on screen (`TableView.startRefresh`: one at a time).
-    private mutating func refresh() -> Effect<Message> {
-        guard let request = table.startRefresh() else { return .none }
-        return refreshing(request)
-    }
-
-    private func refreshing(_ request: TablePageRequest) -> Effect<Message> {
-        let epoch = table.epoch
-        return fetch(request, then: { Message.refreshed(epoch: epoch, $0) })
-    }
-
-    /// After an import the rows on screen are read again; a table that never loaded starts over.
-    private mutating func refreshAfterImport() -> Effect<Message> {
-        table.hasLoaded ? refresh() : run(table.reload())
-    }
-
-    /// The page for `request` under the current filters, answered as `wrap` says.
-    private func fetch(_ request: TablePageRequest, then wrap: @escaping @Sendable (Result<TablePage, ConsoleFailure>) -> Message)
-        -> Effect<Message> {
-        let store = self.store
-        let sku = self.sku
-        let filter = self.filter
-        return .task({ services in
+    /// The table's query under the current filters.
+    private var reads: TableReads<TablePage, Message> {
+        let store = self.store, sku = self.sku, filter = self.filter
+        return TableReads(read: { services, request in
             KeyRows.page(try KeyBrowsing(service: services.licenseKeys())
                 .page(store, sku: sku, filter: filter, at: try KeyRows.position(request), limit: request.limit))
-        }, then: wrap)
+        }, page: { .page($0, $1) }, refreshed: { .refreshed(epoch: $0, $1) })
     }
 
     /// Reads and parses the file off the input loop; keys repeated in the file are set aside here.
@@ -387,7 +358,7 @@ public struct KeyPoolScreen: Screen {
             let duplicates = progress.duplicateLinesInFile.count + progress.alreadyInPool.count
             return .batch([.notify(.success("imported \(progress.imported) key\(progress.imported == 1 ? "" : "s") into \(sku)"
                                             + (duplicates > 0 ? ", \(duplicates) duplicate\(duplicates == 1 ? "" : "s") skipped" : ""))),
-                           count(), refreshAfterImport()])
+                           count(), reads.refreshOrLoad(&table)])
         }
         let chunk = plan.keys[progress.sent..<min(plan.keys.count, progress.sent + max(1, chunkSize))]
         // A CSV with a `key` header and every key quoted: whatever a key holds, it reads back as itself.

@@ -84,17 +84,17 @@ public struct ProductsScreen: Screen {
         table.layout(height: context.contentSize.height - 1)
         switch event {
         case .appeared:
-            let rows = table.hasLoaded ? refresh() : run(table.reload())
+            let rows = reads.refreshOrLoad(&table)
             return types.isEmpty ? .batch([rows, loadTypes()]) : rows
         case .filter(let text):
             filterText = text
-            return run(table.reload())
+            return reads.run(table.reload())
         case .changes(let changes):
             if changes.contains(where: { $0.entity.hasPrefix("product_type") || $0.event.contains("product_type") }) {
-                return .batch([loadTypes(), refresh()])
+                return .batch([loadTypes(), reads.refresh(&table)])
             }
             guard changes.isEmpty || changes.contains(where: { ["product", "variant"].contains($0.entity) }) else { return .none }
-            return refresh()
+            return reads.refresh(&table)
         case .key(let key):
             return handle(key)
         case .message(let message):
@@ -107,19 +107,19 @@ public struct ProductsScreen: Screen {
         case .character("s"):
             let all: [Product.Status?] = [nil] + Product.Status.allCases.map(Optional.some)
             status = all[((all.firstIndex(of: status) ?? 0) + 1) % all.count]
-            return run(table.reload())
+            return reads.run(table.reload())
         case .character("t"):
             let all: [String?] = [nil] + types.map { Optional.some($0.slug) }
             typeSlug = all[((all.firstIndex(of: typeSlug) ?? 0) + 1) % all.count]
-            return run(table.reload())
+            return reads.run(table.reload())
         case .character("c"):
             // The `/` line's text belongs to the shell's filter line (Esc there clears it).
             guard status != nil || typeSlug != nil else { return .none }
             status = nil
             typeSlug = nil
-            return run(table.reload())
+            return reads.run(table.reload())
         case .character("r"):
-            return .batch([run(table.reload()), loadTypes()])
+            return .batch([reads.run(table.reload()), loadTypes()])
         case .character("n") where canWrite:
             return .push(AnyScreen(ProductFormScreen(store: store)))
         case .character("e") where canWrite:
@@ -135,7 +135,7 @@ public struct ProductsScreen: Screen {
             switch table.handle(key) {
             case nil: return .ignored
             case .handled: return .none
-            case .request(let request): return run(request)
+            case .request(let request): return reads.run(request)
             case .open(let id):
                 guard let product = products[id] else { return .none }
                 return .push(AnyScreen(ProductDetailScreen(store: store, slug: product.slug, name: product.name)))
@@ -163,11 +163,11 @@ public struct ProductsScreen: Screen {
             failure = nil
             let next = table.receive(loaded.page, for: request)
             remember(loaded.products)
-            return run(next)
+            return reads.run(next)
         case .page(let request, .failure(let failure)):
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             self.failure = failure.message
-            return .batch([run(table.requestFailed(request)), .notify(.error(failure.message))])
+            return .batch([reads.run(table.requestFailed(request)), .notify(.error(failure.message))])
         case .refreshed(let epoch, .success(let loaded)):
             // Read for a window reset since (a filter changed): the reload brings the rows.
             guard epoch == table.epoch else { return .none }
@@ -175,11 +175,7 @@ public struct ProductsScreen: Screen {
             // product new since the last read is in this page, not yet in the table.
             let next = table.receiveRefresh(loaded.page, epoch: epoch)
             remember(loaded.products)
-            switch next {
-            case .refresh(let request)?: return refreshing(request)
-            case .page(let request)?: return run(request)
-            case nil: return .none
-            }
+            return reads.follow(next, epoch: epoch)
         case .refreshed(let epoch, .failure(let failure)):
             table.refreshFailed(epoch: epoch)
             if failure.statusCode == 401 { return .sessionEnded(failure) }
@@ -188,7 +184,7 @@ public struct ProductsScreen: Screen {
             self.types = types
             if let typeSlug, !types.contains(where: { $0.slug == typeSlug }) {
                 self.typeSlug = nil
-                return run(table.reload())
+                return reads.run(table.reload())
             }
             return .none
         case .types(.failure(let failure)):
@@ -202,12 +198,12 @@ public struct ProductsScreen: Screen {
                 try services.products.update(store, slug: slug, ProductService.Changes(status: target, expectedVersion: version))
             }, then: Message.statusChanged)
         case .statusChanged(.success(let product)):
-            return .batch([.notify(.success("\(product.name) is now \(product.status.rawValue)")), refresh()])
+            return .batch([.notify(.success("\(product.name) is now \(product.status.rawValue)")), reads.refresh(&table)])
         case .statusChanged(.failure(let failure)):
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             let text = failure.statusCode == 409
                 ? "someone else changed it meanwhile; the list is reloaded, look again and retry (\(failure.message))" : failure.message
-            return .batch([.notify(.error(text)), refresh()])
+            return .batch([.notify(.error(text)), reads.refresh(&table)])
         }
     }
 
@@ -223,34 +219,14 @@ public struct ProductsScreen: Screen {
         return .task({ services in try services.productTypes.list(store) }, then: Message.types)
     }
 
-    private static func fetch(_ services: ConsoleServices, _ store: TenantContext, _ filter: ProductBrowsing.Filter,
-                              _ request: TablePageRequest) throws -> Loaded {
-        let page = try ProductBrowsing(service: services.products)
-            .page(store, filter: filter, at: try ProductRows.position(request), limit: request.limit)
-        return Loaded(page: ProductRows.page(page), products: page.products)
-    }
-
-    /// Runs a table request off the input loop.
-    private func run(_ request: TablePageRequest?) -> Effect<Message> {
-        guard let request else { return .none }
-        let store = self.store
-        let filter = self.filter
-        return .task({ services in try ProductsScreen.fetch(services, store, filter, request) },
-                     then: { Message.page(request, $0) })
-    }
-
-    /// Re-reads the rows on screen (`TableView.startRefresh`: one at a time).
-    private mutating func refresh() -> Effect<Message> {
-        guard let request = table.startRefresh() else { return .none }
-        return refreshing(request)
-    }
-
-    private func refreshing(_ request: TablePageRequest) -> Effect<Message> {
-        let store = self.store
-        let filter = self.filter
-        let epoch = table.epoch
-        return .task({ services in try ProductsScreen.fetch(services, store, filter, request) },
-                     then: { Message.refreshed(epoch: epoch, $0) })
+    /// The table's query under the current filters; pages come with the products behind their rows.
+    private var reads: TableReads<Loaded, Message> {
+        let store = self.store, filter = self.filter
+        return TableReads(read: { services, request in
+            let page = try ProductBrowsing(service: services.products)
+                .page(store, filter: filter, at: try ProductRows.position(request), limit: request.limit)
+            return Loaded(page: ProductRows.page(page), products: page.products)
+        }, page: { .page($0, $1) }, refreshed: { .refreshed(epoch: $0, $1) })
     }
 
     public func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext) {

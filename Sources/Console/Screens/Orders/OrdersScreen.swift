@@ -66,22 +66,22 @@ public struct OrdersScreen: Screen {
         }
         switch event {
         case .appeared:
-            return table.hasLoaded ? refresh() : run(table.reload())
+            return reads.refreshOrLoad(&table)
         case .filter(let text):
             search = text
-            return run(table.reload())
+            return reads.run(table.reload())
         case .changes(let changes):
             guard changes.isEmpty || changes.contains(where: { ["order", "payment", "delivery"].contains($0.entity) }) else { return .none }
-            return refresh()
+            return reads.refresh(&table)
         case .key(.character("s")):
             let all: [OrderStatus?] = [nil] + OrderStatus.allCases.map(Optional.some)
             let index = all.firstIndex(of: status) ?? 0
             status = all[(index + 1) % all.count]
-            return run(table.reload())
+            return reads.run(table.reload())
         case .key(.character("d")):
             period = dateRange == nil ? period.next : .all.next
             dateRange = nil
-            return run(table.reload())
+            return reads.run(table.reload())
         case .key(.character("D")):
             let today = OrderDateRange.day(of: Date(), calendar: .current)
             let shown = dateRange ?? period.range(now: Date(), calendar: .current).map {
@@ -92,31 +92,27 @@ public struct OrdersScreen: Screen {
             table.layout(height: context.contentSize.height - headerRows)
             return .none
         case .key(.character("r")):
-            return run(table.reload())
+            return reads.run(table.reload())
         case .key(.character("n")) where store.can(.ordersWrite):
             return .push(AnyScreen(NewOrderScreen(store: store)))
         case .key(let key):
             switch table.handle(key) {
             case nil: return .ignored
             case .handled: return .none
-            case .request(let request): return run(request)
+            case .request(let request): return reads.run(request)
             case .open(let id):
                 guard let row = table.selectedRow, row.id == id, let number = Int64(row.cells[0]) else { return .none }
                 return .push(AnyScreen(OrderDetailScreen(store: store, number: number)))
             }
         case .message(.page(let request, .success(let page))):
             failure = nil
-            return run(table.receive(page, for: request))
+            return reads.run(table.receive(page, for: request))
         case .message(.page(let request, .failure(let failure))):
             self.failure = failure.message
-            return .batch([run(table.requestFailed(request)), .notify(.error(failure.message))])
+            return .batch([reads.run(table.requestFailed(request)), .notify(.error(failure.message))])
         case .message(.refreshed(let epoch, .success(let page))):
-            // Read for a window reset since (a filter changed): the reload brings the rows.
-            switch table.receiveRefresh(page, epoch: epoch) {
-            case .refresh(let request)?: return refreshing(request)
-            case .page(let request)?: return run(request)
-            case nil: return .none
-            }
+            // An answer read for a window reset since (a filter changed) is dropped: the reload brings the rows.
+            return reads.follow(table.receiveRefresh(page, epoch: epoch), epoch: table.epoch)
         case .message(.refreshed(let epoch, .failure(let failure))):
             table.refreshFailed(epoch: epoch)
             return .notify(.error(failure.message))
@@ -140,7 +136,7 @@ public struct OrdersScreen: Screen {
             rangeEditor = nil
             dateRange = range
             table.layout(height: context.contentSize.height - headerRows)
-            return run(table.reload())
+            return reads.run(table.reload())
         }
         table.layout(height: context.contentSize.height - headerRows)
         return .none
@@ -152,34 +148,13 @@ public struct OrdersScreen: Screen {
         return period.range(now: Date(), calendar: .current)
     }
 
-    /// Runs a table request off the input loop.
-    private func run(_ request: TablePageRequest?) -> Effect<Message> {
-        guard let request else { return .none }
-        return fetch(request, then: { Message.page(request, $0) })
-    }
-
-    /// Re-reads the rows on screen (`TableView.startRefresh`: one at a time).
-    private mutating func refresh() -> Effect<Message> {
-        guard let request = table.startRefresh() else { return .none }
-        return refreshing(request)
-    }
-
-    private func refreshing(_ request: TablePageRequest) -> Effect<Message> {
-        let epoch = table.epoch
-        return fetch(request, then: { Message.refreshed(epoch: epoch, $0) })
-    }
-
-    /// The page for `request` under the current filters, answered as `wrap` says.
-    private func fetch(_ request: TablePageRequest, then wrap: @escaping @Sendable (Result<TablePage, ConsoleFailure>) -> Message)
-        -> Effect<Message> {
-        let store = self.store
-        let status = self.status
-        let search = self.search
-        let placed = placedRange
-        return .task({ services in
+    /// The table's query under the current filters.
+    private var reads: TableReads<TablePage, Message> {
+        let store = self.store, status = self.status, search = self.search, placed = placedRange
+        return TableReads(read: { services, request in
             OrderRows.page(try OrderBrowsing(service: services.orders)
                 .page(store, status: status, search: search, placed: placed, at: try OrderRows.position(request), limit: request.limit))
-        }, then: wrap)
+        }, page: { .page($0, $1) }, refreshed: { .refreshed(epoch: $0, $1) })
     }
 
     public func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext) {
