@@ -133,16 +133,14 @@ extension OrderService {
             for row in rows { variants[try row.decode("sku")] = row }
             var lines: [OrderQuote.Line] = []
             for line in merged {
-                guard let row = variants[line.sku] else {
-                    issues.append(FieldIssue(field: "items", rule: "exists", message: "no variant with sku '\(line.sku)' in this store"))
+                let unit: Money
+                switch try price(sku: line.sku, quantity: line.quantity, variant: variants[line.sku], tx: tx) {
+                case .unit(let price): unit = price
+                case .refused(let issue):
+                    issues.append(issue)
                     continue
                 }
-                if try row.decode("status", as: String.self) != "active" || row.decode("product_status", as: String.self) == "archived" {
-                    issues.append(FieldIssue(field: "items", rule: "available", message: "\(line.sku) is archived and cannot be sold"))
-                    continue
-                }
-                let list = Money(amount: try row.decode("price_amount"), currency: try row.decode("currency"))
-                let unit = try prices.unitPrice(sku: line.sku, listPrice: list, quantity: line.quantity, tx: tx)
+                guard let row = variants[line.sku] else { continue }
                 let mode: String = try row.decode("inventory_mode")
                 let available: Int? = switch mode {
                 case "count": try row.decode("stock_quantity")
@@ -163,8 +161,8 @@ extension OrderService {
             }
             let currencies = Set(lines.map(\.unitPrice.currency))
             var total: Money?
-            if currencies.count > 1 {
-                issues.append(FieldIssue(field: "items", rule: "currency", message: "one currency per order: these items are priced in \(currencies.sorted().joined(separator: ", "))"))
+            if let mixed = OrderService.mixedCurrencies(currencies) {
+                issues.append(mixed)
             } else if let currency = currencies.first {
                 var sum: Int64 = 0
                 var overflow = false

@@ -76,22 +76,13 @@ public struct OrderService: Sendable {
             var issues: [FieldIssue] = []
             var priced: [(line: Line, row: Row, unit: Money)] = []
             for line in lines {
-                guard let row = variants[line.sku] else {
-                    issues.append(FieldIssue(field: "items", rule: "exists", message: "no variant with sku '\(line.sku)' in this store"))
-                    continue
+                let row = variants[line.sku]
+                switch try price(sku: line.sku, quantity: line.quantity, variant: row, tx: tx) {
+                case .unit(let unit): if let row { priced.append((line, row, unit)) }
+                case .refused(let issue): issues.append(issue)
                 }
-                if try row.decode("status", as: String.self) != "active" || row.decode("product_status", as: String.self) == "archived" {
-                    issues.append(FieldIssue(field: "items", rule: "available", message: "\(line.sku) is archived and cannot be sold"))
-                    continue
-                }
-                let list = Money(amount: try row.decode("price_amount"), currency: try row.decode("currency"))
-                let unit = try prices.unitPrice(sku: line.sku, listPrice: list, quantity: line.quantity, tx: tx)
-                priced.append((line, row, unit))
             }
-            let currencies = Set(priced.map(\.unit.currency))
-            if currencies.count > 1 {
-                issues.append(FieldIssue(field: "items", rule: "currency", message: "one currency per order: these items are priced in \(currencies.sorted().joined(separator: ", "))"))
-            }
+            if let mixed = OrderService.mixedCurrencies(Set(priced.map(\.unit.currency))) { issues.append(mixed) }
             try throwIfInvalid(issues)
             // Counted stock: reserve it now, never below zero.
             for entry in priced where try entry.row.decode("inventory_mode", as: String.self) == "count" {
