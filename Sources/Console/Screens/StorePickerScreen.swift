@@ -120,14 +120,7 @@ public struct StorePickerScreen: Screen {
     }
 
     private mutating func applyFilter() {
-        let all = stores ?? []
-        let selectedSlug = shown.indices.contains(cursor.selected) ? shown[cursor.selected].slug : nil
-        if filter.isEmpty {
-            shown = all
-        } else {
-            shown = FuzzyMatch.rank(filter, all) { "\($0.name) \($0.slug)" }.map(\.0)
-        }
-        cursor.setCount(shown.count, selecting: filter.isEmpty ? shown.firstIndex { $0.slug == selectedSlug } : 0)
+        shown = cursor.filter(stores ?? [], by: filter, shown: shown, text: { "\($0.name) \($0.slug)" }, id: \.slug)
     }
 
     public func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext) {

@@ -147,14 +147,8 @@ public struct TenantsScreen: Screen {
     }
 
     private mutating func applyFilter() {
-        let all = tenants ?? []
-        let selectedID = selected?.id
-        if filter.isEmpty {
-            shown = all
-        } else {
-            shown = FuzzyMatch.rank(filter, all) { "\($0.name) \($0.slug) \($0.status.rawValue) \($0.plan.rawValue)" }.map(\.0)
-        }
-        cursor.setCount(shown.count, selecting: filter.isEmpty ? shown.firstIndex { $0.id == selectedID } : 0)
+        shown = cursor.filter(tenants ?? [], by: filter, shown: shown,
+                              text: { "\($0.name) \($0.slug) \($0.status.rawValue) \($0.plan.rawValue)" }, id: \.id)
     }
 
     // MARK: Drawing

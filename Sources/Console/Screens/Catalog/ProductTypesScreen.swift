@@ -122,10 +122,7 @@ public struct ProductTypesScreen: Screen {
     }
 
     private mutating func applyFilter() {
-        let all = summaries ?? []
-        let selectedSlug = selected?.type.slug
-        shown = filter.isEmpty ? all : FuzzyMatch.rank(filter, all) { "\($0.type.name) \($0.type.slug)" }.map(\.0)
-        cursor.setCount(shown.count, selecting: shown.firstIndex { $0.type.slug == selectedSlug } ?? (filter.isEmpty ? nil : 0))
+        shown = cursor.filter(summaries ?? [], by: filter, shown: shown, text: { "\($0.type.name) \($0.type.slug)" }, id: \.type.slug)
     }
 
     public func view(into canvas: inout some Canvas, in rect: Rect, context: ScreenContext) {
