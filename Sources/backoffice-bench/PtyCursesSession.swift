@@ -24,23 +24,13 @@ final class PtyCursesSession {
 
     init(size: Size, terminalType: String = "xterm-256color") throws {
         self.terminalType = terminalType
-        guard let openMaster = PseudoTerminalCalls.openMaster, let grant = PseudoTerminalCalls.grant,
-              let unlock = PseudoTerminalCalls.unlock, let slaveName = PseudoTerminalCalls.slaveName else {
-            throw BenchError("posix_openpt and friends are unavailable")
-        }
-        master = openMaster(O_RDWR | O_NOCTTY)
-        guard master >= 0 else { throw BenchError("posix_openpt: \(String(cString: strerror(errno)))") }
-        guard grant(master) == 0, unlock(master) == 0, let name = slaveName(master) else {
-            Glibc.close(master)
-            throw BenchError("cannot unlock the pty: \(String(cString: strerror(errno)))")
-        }
-        let slave = open(name, O_RDWR | O_NOCTTY)
+        let (master, slavePath) = try PseudoTerminal.open(width: size.width, height: size.height)
+        self.master = master
+        let slave = open(slavePath, O_RDWR | O_NOCTTY)
         guard slave >= 0 else {
             Glibc.close(master)
-            throw BenchError("open \(String(cString: name)): \(String(cString: strerror(errno)))")
+            throw BenchError("open \(slavePath): \(String(cString: strerror(errno)))")
         }
-        var windowSize = winsize(ws_row: UInt16(size.height), ws_col: UInt16(size.width), ws_xpixel: 0, ws_ypixel: 0)
-        _ = ioctl(slave, UInt(TIOCSWINSZ), &windowSize)
 
         // The drain: read until the slave side is closed (EIO), counting bytes.
         let counter = counter, drained = drained, masterFD = master
@@ -109,24 +99,6 @@ final class PtyCursesSession {
         fclose(input)
         drained.wait()
         Glibc.close(master)
-    }
-}
-
-/// `posix_openpt`, `grantpt`, `unlockpt` and `ptsname`: XSI functions the Glibc module does not
-/// export, looked up with `dlsym` (as `CPUAffinity` does for the affinity calls).
-private enum PseudoTerminalCalls {
-    typealias OpenMaster = @convention(c) (Int32) -> Int32
-    typealias Control = @convention(c) (Int32) -> Int32
-    typealias SlaveName = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
-
-    static let openMaster = function("posix_openpt", as: OpenMaster.self)
-    static let grant = function("grantpt", as: Control.self)
-    static let unlock = function("unlockpt", as: Control.self)
-    static let slaveName = function("ptsname", as: SlaveName.self)
-
-    private static func function<T>(_ name: String, as type: T.Type) -> T? {
-        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, name) else { return nil }
-        return unsafeBitCast(symbol, to: type)
     }
 }
 

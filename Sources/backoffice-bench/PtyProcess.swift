@@ -20,19 +20,8 @@ final class PtyProcess {
     /// Spawns `argv` with `environment` on a new `width`x`height` pty; stderr goes to `stderrPath`.
     /// `marker` is the text whose arrival `waitForMarker` waits for.
     init(_ path: String, _ argv: [String], environment: [String], width: Int, height: Int, stderrPath: String, marker: String) throws {
-        guard let openMaster = PtyCalls.openMaster, let grant = PtyCalls.grant, let unlock = PtyCalls.unlock,
-              let slaveName = PtyCalls.slaveName else {
-            throw BenchError("posix_openpt and friends are unavailable")
-        }
-        master = openMaster(O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard master >= 0 else { throw BenchError("posix_openpt: \(String(cString: strerror(errno)))") }
-        guard grant(master) == 0, unlock(master) == 0, let name = slaveName(master) else {
-            Glibc.close(master)
-            throw BenchError("cannot unlock the pty: \(String(cString: strerror(errno)))")
-        }
-        let slavePath = String(cString: name)
-        var windowSize = winsize(ws_row: UInt16(height), ws_col: UInt16(width), ws_xpixel: 0, ws_ypixel: 0)
-        _ = ioctl(master, UInt(TIOCSWINSZ), &windowSize)
+        let (master, slavePath) = try PseudoTerminal.open(flags: O_CLOEXEC, width: width, height: height)
+        self.master = master
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -143,23 +132,5 @@ final class PtyProcess {
             }
             return false
         }
-    }
-}
-
-/// `posix_openpt`, `grantpt`, `unlockpt` and `ptsname`, looked up with `dlsym` (the Glibc module does not
-/// export them; see `PtyCursesSession`).
-private enum PtyCalls {
-    typealias OpenMaster = @convention(c) (Int32) -> Int32
-    typealias Control = @convention(c) (Int32) -> Int32
-    typealias SlaveName = @convention(c) (Int32) -> UnsafeMutablePointer<CChar>?
-
-    static let openMaster = function("posix_openpt", as: OpenMaster.self)
-    static let grant = function("grantpt", as: Control.self)
-    static let unlock = function("unlockpt", as: Control.self)
-    static let slaveName = function("ptsname", as: SlaveName.self)
-
-    private static func function<T>(_ name: String, as type: T.Type) -> T? {
-        guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, name) else { return nil }
-        return unsafeBitCast(symbol, to: type)
     }
 }
