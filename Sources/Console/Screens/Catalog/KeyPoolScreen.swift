@@ -78,8 +78,8 @@ public struct KeyPoolScreen: Screen {
     public private(set) var failure: String?
     /// Why the last page could not be read.
     public private(set) var pageFailure: String?
-    private var counting = false
-    private var countAgain = false
+    /// The counts by status, read one at a time.
+    private var countReads = OneAtATime()
 
     public init(store: TenantContext, sku: String) {
         self.store = store
@@ -195,18 +195,12 @@ public struct KeyPoolScreen: Screen {
     private mutating func receive(_ message: Message) -> Effect<Message> {
         switch message {
         case .counted(.success(let counts)):
-            counting = false
             failure = nil
             self.counts = counts
             updateTotal()
-            if countAgain {
-                countAgain = false
-                return count()
-            }
-            return .none
+            return countReads.finish() ? count() : .none
         case .counted(.failure(let failure)):
-            counting = false
-            countAgain = false
+            countReads.cancel()
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             self.failure = failure.message
             return .notify(.error(failure.message))
@@ -279,11 +273,7 @@ public struct KeyPoolScreen: Screen {
 
     /// Re-reads the counts by status, one read at a time (another asked for meanwhile runs after it).
     private mutating func count() -> Effect<Message> {
-        if counting {
-            countAgain = true
-            return .none
-        }
-        counting = true
+        guard countReads.start() else { return .none }
         let store = self.store
         let sku = self.sku
         return .task({ services in try services.licenseKeys().count(store, sku: sku) }, then: Message.counted)

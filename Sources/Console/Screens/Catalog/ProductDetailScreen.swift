@@ -22,8 +22,7 @@ public struct ProductDetailScreen: Screen {
     public private(set) var type: ProductType?
     public private(set) var table = TableView(columns: VariantRows.columns, pageSize: 500, maxPages: 2, supportsLast: false)
     public private(set) var failure: String?
-    private var loading = false
-    private var loadAgain = false
+    private var loads = OneAtATime()
     private let initialName: String
 
     /// The product with this slug (`name` titles the screen until it has loaded).
@@ -74,27 +73,19 @@ public struct ProductDetailScreen: Screen {
         case .key(let key):
             return handle(key)
         case .message(.loaded(.success(let loaded))):
-            loading = false
             failure = nil
             product = loaded.product
             type = loaded.type
             let page = TablePage(rows: loaded.product.variants.map { VariantRows.row($0, schema: loaded.type.schema) },
                                  nextCursor: nil, previousCursor: nil)
             if table.hasLoaded {
-                let before = Dictionary(table.rows.map { ($0.id, $0.cells) }, uniquingKeysWith: { first, _ in first })
-                table.clearChanged()
-                table.replaceRows(page)
-                table.markChanged(ids: page.rows.filter { before[$0.id] != nil && before[$0.id] != $0.cells }.map(\.id))
+                table.replaceRowsMarkingChanges(page)
             } else if let request = table.reload() {
                 table.receive(page, for: request)
             }
-            if loadAgain {
-                loadAgain = false
-                return load()
-            }
-            return .none
+            return loads.finish() ? load() : .none
         case .message(.loaded(.failure(let failure))):
-            loading = false
+            loads.cancel()
             if failure.statusCode == 401 { return .sessionEnded(failure) }
             self.failure = failure.message
             return .notify(.error(failure.message))
@@ -128,11 +119,7 @@ public struct ProductDetailScreen: Screen {
     }
 
     private mutating func load() -> Effect<Message> {
-        if loading {
-            loadAgain = true
-            return .none
-        }
-        loading = true
+        guard loads.start() else { return .none }
         let store = self.store
         let slug = self.slug
         return .task({ services in

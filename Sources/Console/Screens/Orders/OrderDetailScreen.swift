@@ -31,8 +31,7 @@ public struct OrderDetailScreen: Screen {
     private(set) var actionForm: OrderActionForm?
     /// What is being done right now ("Recording the payment…"), shown instead of the key hints.
     public private(set) var busy: String?
-    private var loading = false
-    private var loadAgain = false
+    private var loads = OneAtATime()
 
     public init(store: TenantContext, number: Int64) {
         self.store = store
@@ -89,23 +88,16 @@ public struct OrderDetailScreen: Screen {
         case .key(let key):
             if actionForm != nil { return formKey(key, context: context) }
             return detailKey(key, context: context)
-        case .message(.loaded(let result)):
-            loading = false
-            switch result {
-            case .success(let detail):
-                failure = nil
-                self.detail = detail
-                clampScroll(context: context)
-            case .failure(let failure):
-                if failure.statusCode == 401 { return .sessionEnded(failure) }
-                self.failure = failure.message
-                if detail != nil { return .notify(.error(failure.message)) }
-            }
-            if loadAgain {
-                loadAgain = false
-                return load()
-            }
-            return .none
+        case .message(.loaded(.success(let detail))):
+            failure = nil
+            self.detail = detail
+            clampScroll(context: context)
+            return loads.finish() ? load() : .none
+        case .message(.loaded(.failure(let failure))):
+            loads.cancel()
+            if failure.statusCode == 401 { return .sessionEnded(failure) }
+            self.failure = failure.message
+            return detail != nil ? .notify(.error(failure.message)) : .none
         case .message(.confirmed(let action)):
             return perform(action)
         case .message(.done(let action, .success(let order))):
@@ -281,11 +273,7 @@ public struct OrderDetailScreen: Screen {
 
     /// Re-reads the order (one read at a time; a change during one asks for another).
     private mutating func load() -> Effect<Message> {
-        if loading {
-            loadAgain = true
-            return .none
-        }
-        loading = true
+        guard loads.start() else { return .none }
         let store = self.store
         let number = self.number
         return .task({ services in try services.orders.detail(store, number: number) }, then: Message.loaded)

@@ -34,9 +34,8 @@ public struct TableView: Sendable, Equatable {
     public private(set) var changedIDs: Set<String> = []
     /// The request the screen is running, if any.
     public private(set) var inFlight: TablePageRequest?
-    /// A live refresh is running (`startRefresh`); another change asked for one more meanwhile.
-    private var refreshing = false
-    private var refreshAgain = false
+    /// Live refreshes (`startRefresh`), one at a time.
+    private var refreshes = OneAtATime()
     /// Counts the window's resets (reload, filter change, Home/End): a screen passes the epoch a refresh
     /// started in back with its answer, and an answer read for an older window is dropped, never laid
     /// over the new one.
@@ -260,12 +259,7 @@ public struct TableView: Sendable, Equatable {
     /// already running — that one is then repeated when its answer arrives, so changes that come in
     /// bursts cost one query at a time.
     public mutating func startRefresh() -> TablePageRequest? {
-        guard hasLoaded else { return nil }
-        if refreshing {
-            refreshAgain = true
-            return nil
-        }
-        refreshing = true
+        guard hasLoaded, refreshes.start() else { return nil }
         return refreshRequest
     }
 
@@ -274,25 +268,30 @@ public struct TableView: Sendable, Equatable {
     /// for an older `epoch` (the window was reset since it started) is dropped.
     public mutating func receiveRefresh(_ page: TablePage, epoch: Int) -> RefreshFollowUp? {
         guard epoch == self.epoch else { return nil }
-        refreshing = false
+        let next = replaceRowsMarkingChanges(page)
+        if refreshes.finish() {
+            return startRefresh().map(RefreshFollowUp.refresh)
+        }
+        return next.map(RefreshFollowUp.page)
+    }
+
+    /// Replaces the window with fresh rows (`replaceRows`, the selection kept) and highlights the rows
+    /// whose cells differ from what was shown (only this time's), for a screen that reads its rows whole.
+    @discardableResult
+    public mutating func replaceRowsMarkingChanges(_ page: TablePage) -> TablePageRequest? {
         let before = Dictionary(rows.map { ($0.id, $0.cells) }, uniquingKeysWith: { first, _ in first })
         clearChanged()
         let next = replaceRows(page)
         if !before.isEmpty {
             markChanged(ids: page.rows.filter { before[$0.id] != $0.cells }.map(\.id))
         }
-        if refreshAgain {
-            refreshAgain = false
-            return startRefresh().map(RefreshFollowUp.refresh)
-        }
-        return next.map(RefreshFollowUp.page)
+        return next
     }
 
     /// A refresh failed (the screen shows why); the next change starts a new one.
     public mutating func refreshFailed(epoch: Int) {
         guard epoch == self.epoch else { return }
-        refreshing = false
-        refreshAgain = false
+        refreshes.cancel()
     }
 
     /// Highlights rows changed live (`changedRow` style) until `clearChanged`.
@@ -397,8 +396,7 @@ public struct TableView: Sendable, Equatable {
     private mutating func reset(to request: TablePageRequest, arrival: Arrival) -> TablePageRequest? {
         // A refresh still running reads the old window: its answer is dropped (see `epoch`).
         epoch += 1
-        refreshing = false
-        refreshAgain = false
+        refreshes.cancel()
         rows = []
         chunks = []
         selectedIndex = 0
