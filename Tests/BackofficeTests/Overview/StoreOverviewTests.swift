@@ -13,11 +13,7 @@ struct StoreOverviewTests {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(identifier: "Asia/Tokyo")!
             let today = calendar.startOfDay(for: Date())
-            let owner = try world.testDatabase.owner()
-            defer { owner.close() }
-            let tenant: UUID = try owner.query("SELECT id FROM tenants WHERE slug = 'demo-games'").single().decode("id")
-            try owner.transaction { connection in
-                try connection.setLocal(DatabaseRoles.tenantSetting, to: tenant.uuidString)
+            try world.asOwner { connection, tenant in
                 // k orders k days ago (at Tokyo noon), for k = 1…15; day 14 and 15 fall outside the chart.
                 try connection.execute("""
                     INSERT INTO orders (tenant_id, order_number, currency, total_amount, created_at)

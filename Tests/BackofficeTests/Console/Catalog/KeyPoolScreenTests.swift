@@ -45,7 +45,7 @@ struct KeyPoolScreenTests {
         func hashes(_ keys: [String]) -> [String] {
             keys.map { box.lookupHash($0, context: .licenseKey(tenantID: store.tenantID)).map { String(format: "%02x", $0) }.joined() }
         }
-        try C.asOwner(world) { connection, tenant in
+        try world.asOwner { connection, tenant in
             try connection.execute("""
                 UPDATE license_keys k SET created_at = \(start)::timestamptz + m.n * interval '1 minute'
                   FROM unnest(\(hashes(keys))::text[]) WITH ORDINALITY AS m(h, n)

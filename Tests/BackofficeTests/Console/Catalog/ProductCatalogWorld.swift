@@ -21,7 +21,7 @@ enum ProductCatalogWorld {
     /// The demo's products created an hour apart from 2025-06-01 in the order they were made (Disco
     /// Elysium newest), updated at the same time; variants and keys likewise.
     static func fixTimes(_ world: ShellWorld) throws {
-        try asOwner(world) { connection, tenant in
+        try world.asOwner { connection, tenant in
             // Without the touch_row triggers, which would set updated_at to now().
             try connection.execute("SET LOCAL session_replication_role = replica")
             try connection.execute("""
@@ -40,17 +40,6 @@ enum ProductCatalogWorld {
             try connection.execute("""
                 UPDATE license_keys SET created_at = timestamptz '2025-06-02 10:00Z' WHERE tenant_id = \(tenant)
                 """)
-        }
-    }
-
-    /// Runs `body` on an owner connection inside a transaction with the demo-games tenant set.
-    static func asOwner(_ world: ShellWorld, _ body: (Connection, UUID) throws -> Void) throws {
-        let owner = try world.testDatabase.owner()
-        defer { owner.close() }
-        let tenant: UUID = try owner.query("SELECT id FROM tenants WHERE slug = 'demo-games'").single().decode("id")
-        try owner.transaction { connection in
-            try connection.setLocal(DatabaseRoles.tenantSetting, to: tenant.uuidString)
-            try body(connection, tenant)
         }
     }
 

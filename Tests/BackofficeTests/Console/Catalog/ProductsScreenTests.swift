@@ -34,7 +34,7 @@ struct ProductsScreenTests {
     @Test func endJumpsToTheOldestProductAmongThousands() throws {
         try ShellWorld.withDemo { world in
             let store = try C.enter(world)
-            try C.asOwner(world) { connection, tenant in
+            try world.asOwner { connection, tenant in
                 try connection.execute("""
                     INSERT INTO products (tenant_id, product_type_id, name, slug, status, metadata, created_at, updated_at)
                     SELECT \(tenant), t.id, 'Bulk ' || lpad(g::text, 4, '0'), 'bulk-' || g, 'draft', '{}',

@@ -10,11 +10,7 @@ import Testing
 struct FulfilmentScreenTests {
     /// The demo's waiting deliveries dated 2025-12-01, so frames do not depend on the clock.
     static func settle(_ world: ShellWorld) throws {
-        let owner = try world.testDatabase.owner()
-        defer { owner.close() }
-        let tenant: UUID = try owner.query("SELECT id FROM tenants WHERE slug = 'demo-games'").single().decode("id")
-        try owner.transaction { connection in
-            try connection.setLocal(DatabaseRoles.tenantSetting, to: tenant.uuidString)
+        try world.asOwner { connection, tenant in
             try connection.execute("""
                 UPDATE deliveries d SET created_at = timestamptz '2025-12-01 10:00Z' + r.n * interval '1 minute'
                   FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM deliveries WHERE tenant_id = \(tenant)) r

@@ -37,11 +37,7 @@ enum OrderDesk {
     /// Gives the demo store a role that may read orders and the audit log but not change anything, and
     /// makes `email` hold it.
     static func makeReadOnly(_ world: ShellWorld, email: String) throws {
-        let owner = try world.testDatabase.owner()
-        defer { owner.close() }
-        let tenant: UUID = try owner.query("SELECT id FROM tenants WHERE slug = 'demo-games'").single().decode("id")
-        try owner.transaction { connection in
-            try connection.setLocal(DatabaseRoles.tenantSetting, to: tenant.uuidString)
+        try world.asOwner { connection, tenant in
             try connection.execute("""
                 INSERT INTO user_roles (tenant_id, name, slug, permissions)
                 VALUES (\(tenant), 'Viewer', 'viewer', \(JSONValue.array([.string("orders.read"), .string("audit.read"), .string("products.read")])))

@@ -13,11 +13,7 @@ struct OrdersScreenTests {
     static func seed(_ world: ShellWorld) throws {
         // Frames show local time; the golden files are in UTC whatever the machine's zone.
         OrderRows.placedFormat.timeZone = TimeZone(identifier: "UTC")
-        let owner = try world.testDatabase.owner()
-        defer { owner.close() }
-        let tenant: UUID = try owner.query("SELECT id FROM tenants WHERE slug = 'demo-games'").single().decode("id")
-        try owner.transaction { connection in
-            try connection.setLocal(DatabaseRoles.tenantSetting, to: tenant.uuidString)
+        try world.asOwner { connection, tenant in
             try connection.execute("""
                 UPDATE orders SET created_at = timestamptz '2025-12-01 09:00Z' + order_number * interval '1 hour'
                  WHERE tenant_id = \(tenant)

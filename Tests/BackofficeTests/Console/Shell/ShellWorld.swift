@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Testing
 @testable import Console
 @testable import Domain
@@ -9,6 +10,19 @@ final class ShellWorld {
     let testDatabase: TestDatabase
     let services: ConsoleServices
     var runner: HeadlessRunner<ConsoleShell>
+
+    /// Runs `body` on an owner connection inside a transaction with the store `slug`'s tenant set (for
+    /// set-ups the services do not offer: fixed dates, rows written in bulk).
+    @discardableResult
+    func asOwner<T>(of slug: String = "demo-games", _ body: (Connection, UUID) throws -> T) throws -> T {
+        let owner = try testDatabase.owner()
+        defer { owner.close() }
+        let tenant: UUID = try owner.query("SELECT id FROM tenants WHERE slug = \(slug)").single().decode("id")
+        return try owner.transaction { connection in
+            try connection.setLocal(DatabaseRoles.tenantSetting, to: tenant.uuidString)
+            return try body(connection, tenant)
+        }
+    }
 
     init(_ testDatabase: TestDatabase, size: Size = Size(width: 80, height: 24), theme: Theme = .default) throws {
         self.testDatabase = testDatabase
